@@ -1,0 +1,72 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from smsmotor.singleton import SingletonModel
+
+
+class User(AbstractUser):
+    """A person who logs in. `is_active` is the Users tab's "enabled" flag."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("server_module", _("Can use the server module")),
+            ("operator_module", _("Can use the operator module")),
+        ]
+
+
+class SmtpSecurity(models.TextChoices):
+    NONE = "none", _("None")
+    STARTTLS = "starttls", _("STARTTLS")
+    SSL = "ssl", _("SSL/TLS")
+
+
+class ServerSettings(SingletonModel):
+    """The Server tab: event log switch and the e-mail account for notifications."""
+
+    keep_history = models.BooleanField(_("keep event history"), default=True)
+    smtp_sender = models.EmailField(_("sender e-mail"), blank=True)
+    smtp_user = models.CharField(_("user"), max_length=254, blank=True)
+    # Encrypted with a key from the environment; never rendered back to the browser.
+    smtp_password_encrypted = models.TextField(_("encrypted password"), blank=True)
+    smtp_host = models.CharField(_("SMTP server"), max_length=254, blank=True)
+    smtp_port = models.PositiveIntegerField(_("port"), default=587)
+    smtp_security = models.CharField(
+        _("security"), max_length=10, choices=SmtpSecurity.choices, default=SmtpSecurity.STARTTLS
+    )
+
+    class Meta:
+        verbose_name = _("server settings")
+        verbose_name_plural = _("server settings")
+
+    def __str__(self) -> str:
+        return str(_("Server settings"))
+
+
+class Licence(SingletonModel):
+    """The installation's licence; the company name signs every message sent."""
+
+    company_name = models.CharField(_("company"), max_length=60, blank=True)
+    installed_on = models.DateField(_("installed on"), default=timezone.localdate)
+    # Empty means PERPETUAL.
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    key = models.TextField(_("licence key"), blank=True)
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licence")
+
+    def __str__(self) -> str:
+        return self.company_name or str(_("Licence"))
+
+    @property
+    def is_registered(self) -> bool:
+        return bool(self.key)
+
+    def is_expired(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.expires_on is not None and self.expires_on < today

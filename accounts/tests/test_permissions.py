@@ -1,0 +1,73 @@
+"""The permission matrix: every page by every kind of user."""
+
+from django.urls import reverse
+
+from smsmotor.navigation import BOTH, all_tabs
+from smsmotor.test import BaseTestCase, make_user
+
+SERVER_ONLY_EXTRA = ["admin:index", "admin:messaging_outgoingmessage_changelist", "admin:accounts_user_changelist"]
+
+
+class PermissionMatrixTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from accounts.modules import Module
+
+        cls.dave = make_user("dave", {Module.SERVER}, enabled=False)
+
+    def urls(self):
+        """(url, operator allowed?) for every tab of the shell and a few admin pages."""
+        for tab in all_tabs():
+            yield tab.url, tab.modules == BOTH
+        for name in SERVER_ONLY_EXTRA:
+            yield reverse(name), False
+
+    def test_it_sends_anonymous_users_to_the_login_page(self):
+        for url, _operator in self.urls():
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 302)
+                self.assertIn("login", response["Location"])
+
+    def test_the_server_module_opens_every_page(self):
+        self.login(self.alice)
+        for url, _operator in self.urls():
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_the_operator_module_opens_its_pages_and_gets_403_elsewhere(self):
+        self.login(self.bob)
+        for url, operator in self.urls():
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 200 if operator else 403)
+
+    def test_a_user_without_modules_gets_403_everywhere(self):
+        self.login(self.charlie)
+        for url, _operator in self.urls():
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 403)
+        self.assertEqual(self.client.get(reverse("home")).status_code, 403)
+
+    def test_an_operator_cannot_post_to_server_pages(self):
+        self.login(self.bob)
+        response = self.client.post(reverse("messaging:sending_switch"), {"sending": "off"})
+        self.assertEqual(response.status_code, 403)
+        response = self.client.post(reverse("accounts:users"), {"action": "save"})
+        self.assertEqual(response.status_code, 403)
+
+    def test_an_operator_gets_403_from_the_admin_login_too(self):
+        self.login(self.bob)
+        self.assertEqual(self.client.get(reverse("admin:login")).status_code, 403)
+
+    def test_a_disabled_user_cannot_log_in(self):
+        self.assertFalse(self.client.login(username="dave", password="correct horse battery staple"))
+
+    def test_the_403_page_is_in_spanish(self):
+        self.login(self.bob)
+        response = self.client.get(reverse("accounts:users"))
+        self.assertContains(response, "Acceso denegado", status_code=403)
+
+    def test_home_opens_the_first_page_of_the_module(self):
+        self.login(self.bob)
+        self.assertRedirects(self.client.get(reverse("home")), reverse("messaging:outgoing"))

@@ -1,0 +1,60 @@
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loads import services
+from loads.models import LoadType, Template
+from loads.spreadsheet import SpreadsheetError, read_spreadsheet
+
+
+class Command(BaseCommand):
+    help = "Load the messages of an .xlsx or .csv file, as the Excel load of the web does."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--send-date", help="YYYY-MM-DD, for rows without their own send date")
+        parser.add_argument("--template", help="Name of the template, for files without a message column")
+        parser.add_argument("--user", help="Username the load is recorded for")
+
+    def handle(self, *args, file, send_date, template, user, **options):
+        try:
+            day = datetime.date.fromisoformat(send_date) if send_date else None
+        except ValueError:
+            raise CommandError(_("--send-date must be a date like 2026-11-30.")) from None
+        chosen = None
+        if template:
+            chosen = Template.objects.filter(name=template).first()
+            if chosen is None:
+                raise CommandError(_("There is no template called “%(name)s”.") % {"name": template})
+        owner = None
+        if user:
+            owner = get_user_model().objects.filter(username=user).first()
+            if owner is None:
+                raise CommandError(_("There is no user called “%(name)s”.") % {"name": user})
+        try:
+            with open(file, "rb") as handle:
+                sheet = read_spreadsheet(handle, file)
+            today = timezone.localdate()
+            plan = services.load_plan_from_sheet(sheet=sheet, template=chosen, send_date=day, today=today)
+            for item in plan.rejected:
+                self.stdout.write(_("  row %(row)d: %(reason)s") % item)
+            load = services.load_create(
+                plan=plan, type=LoadType.EXCEL, user=owner, today=today, template=chosen, file_name=file[-255:]
+            )
+        except OSError as error:
+            raise CommandError(_("The file cannot be read: %(error)s") % {"error": error.strerror}) from error
+        except (SpreadsheetError, services.LoadError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(_("Load %(id)d") % {"id": load.pk})
+        self.stdout.write(
+            _("%(rows)d rows read, %(messages)d messages, %(rejected)d rejected, %(segments)d SMS")
+            % {
+                "rows": load.rows_read,
+                "messages": load.messages_created,
+                "rejected": load.rows_rejected,
+                "segments": load.segments,
+            }
+        )

@@ -1,0 +1,319 @@
+"""Loads: from a spreadsheet (or the ERP) to queued messages, explaining every rejected row."""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from loads import erp
+from loads.models import IntegrationSource, Load, LoadSettings, LoadType, Template
+from loads.spreadsheet import Sheet
+from loads.templating import (
+    SEED_LIMIT,
+    STANDARD_TOKENS,
+    TemplateError,
+    check_tokens,
+    render,
+    sample_values,
+    with_signature,
+)
+from messaging.models import MessageStatus, OutgoingMessage
+from messaging.phones import normalize_phone
+from messaging.services import messages_transition
+from modem.at import pdu
+from modem.models import Modem
+
+logger = logging.getLogger("smsmotor.loads")
+
+
+@dataclass
+class PlannedMessage:
+    row: int
+    phone: str
+    text: str
+    send_date: datetime.date
+    segments: int
+    encoding: str
+
+
+@dataclass
+class LoadPlan:
+    """What a load would create: nothing is stored until it is confirmed."""
+
+    rows_read: int = 0
+    messages: list[PlannedMessage] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+
+    @property
+    def segments(self) -> int:
+        return sum(message.segments for message in self.messages)
+
+    def reject(self, row: int, reason: str) -> None:
+        self.rejected.append({"row": row, "reason": reason})
+
+
+class LoadError(ValueError):
+    """The whole load cannot go ahead (a sentence for the user)."""
+
+
+def spanish_mode() -> pdu.SpanishMode:
+    """Segments are counted the way the modems will send (the first enabled modem's choice)."""
+    modem = Modem.objects.filter(enabled=True).only("spanish_encoding").first()
+    return pdu.SpanishMode(modem.spanish_encoding if modem else pdu.SpanishMode.UCS2)
+
+
+def load_plan_from_sheet(
+    *, sheet: Sheet, template: Template | None, send_date: datetime.date | None, today: datetime.date
+) -> LoadPlan:
+    if template is None and "message" not in sheet.columns:
+        raise LoadError(_("The file has no “Mensaje” column: add one, or choose a template to write the messages."))
+    if send_date is None and "send_date" not in sheet.columns:
+        raise LoadError(_("Choose a send date, or add a “Fecha de envío” column to the file."))
+    mode = spanish_mode()
+    plan = LoadPlan(rows_read=len(sheet.rows))
+    first_row_of: dict[tuple[str, str], int] = {}
+    for row in sheet.rows:
+        reason = _cell_errors(row)
+        try:
+            if reason:
+                raise LoadError(reason)
+            phone = normalize_phone(str(row.values.get("phone", "")))
+            text = render(template.text, row.values) if template else str(row.values.get("message", "")).strip()
+            if not text:
+                raise LoadError(_("The message is empty."))
+            day = row.values.get("send_date") or send_date
+            if not isinstance(day, datetime.date):
+                raise LoadError(_("The send date is missing."))
+            if day < today:
+                raise LoadError(_("The send date %(date)s has passed.") % {"date": day.strftime("%d/%m/%Y")})
+        except ValidationError as error:
+            plan.reject(row.number, " ".join(error.messages))
+            continue
+        except (LoadError, TemplateError) as error:
+            plan.reject(row.number, str(error))
+            continue
+        key = (phone, text)
+        if key in first_row_of:
+            plan.reject(row.number, _("Same phone and message as row %(row)d.") % {"row": first_row_of[key]})
+            continue
+        first_row_of[key] = row.number
+        planned = pdu.plan(text, mode)
+        plan.messages.append(PlannedMessage(row.number, phone, text, day, planned.segments, str(planned.encoding)))
+    return plan
+
+
+def _cell_errors(row) -> str:
+    wanted = ("phone", "message", "send_date")
+    return " ".join(reason for column, reason in row.errors.items() if column in wanted or not column) or ""
+
+
+@transaction.atomic
+def load_create(
+    *, plan: LoadPlan, type: str, user, today: datetime.date, template: Template | None = None, **fields
+) -> Load:
+    """Store the load's history row and its messages (due today: QUEUED; later: PENDING)."""
+    if not plan.messages:
+        raise LoadError(_("No row can be loaded: see the rejected rows."))
+    load = Load.objects.create(
+        type=type,
+        created_by=user,
+        template=template,
+        rows_read=plan.rows_read,
+        messages_created=len(plan.messages),
+        rows_rejected=len(plan.rejected),
+        rejections=plan.rejected,
+        segments=plan.segments,
+        send_date=min(message.send_date for message in plan.messages),
+        **fields,
+    )
+    _messages_insert(load, plan.messages, today=today, now=timezone.now())
+    logger.info(
+        "Load %s (%s) by %s: %d rows, %d messages, %d rejected, %d SMS",
+        load.pk,
+        type,
+        user.username if user else "system",
+        plan.rows_read,
+        len(plan.messages),
+        len(plan.rejected),
+        plan.segments,
+    )
+    return load
+
+
+def _messages_insert(load: Load, messages: list[PlannedMessage], *, today: datetime.date, now) -> None:
+    """The load's messages in batches of plain INSERTs: building 100 000 model instances
+    for bulk_create costs more than the database does (bench/loads.py)."""
+    table, quote, ops = OutgoingMessage._meta.db_table, connection.ops.quote_name, connection.ops
+    columns = [
+        "load_id",
+        "phone",
+        "text",
+        "send_date",
+        "segments",
+        "loaded_at",
+        "status",
+        "result",
+        "is_test",
+        "attempts",
+    ]
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)})"
+        f" VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    loaded_at = ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        for start in range(0, len(messages), 2000):
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        load.pk,
+                        message.phone,
+                        message.text,
+                        ops.adapt_datefield_value(message.send_date),
+                        message.segments,
+                        loaded_at,
+                        MessageStatus.QUEUED if message.send_date <= today else MessageStatus.PENDING,
+                        "",
+                        False,
+                        0,
+                    )
+                    for message in messages[start : start + 2000]
+                ],
+            )
+
+
+def load_create_from_excel(
+    *, sheet: Sheet, file_name: str, user, send_date: datetime.date | None, template: Template | None = None
+) -> Load:
+    today = timezone.localdate()
+    plan = load_plan_from_sheet(sheet=sheet, template=template, send_date=send_date, today=today)
+    return load_create(plan=plan, type=LoadType.EXCEL, user=user, today=today, template=template, file_name=file_name)
+
+
+@transaction.atomic
+def load_cancel(*, load: Load, by) -> int:
+    """Delete loaded: cancel every message of the load not yet handed to a modem.
+
+    Safe against running workers: a message a worker has claimed but not yet written to
+    its modem is cancelled too, and the worker's handed mark then fails, so it is not sent.
+    Sent ones stay for the record. Returns how many were cancelled.
+    """
+    waiting = OutgoingMessage.objects.filter(load=load)
+    reason = _("Load deleted by %(user)s.") % {"user": by.get_username()}
+    count = messages_transition(
+        waiting, old=[MessageStatus.PENDING, MessageStatus.QUEUED], new=MessageStatus.CANCELLED, result=reason
+    ) + messages_transition(
+        waiting.filter(handed_at__isnull=True), old=[MessageStatus.SENDING], new=MessageStatus.CANCELLED, result=reason
+    )
+    Load.objects.filter(pk=load.pk).update(
+        cancelled_count=F("cancelled_count") + count, cancelled_by=by, cancelled_at=timezone.now()
+    )
+    logger.info("Load %s deleted by %s: %d messages cancelled", load.pk, by.get_username(), count)
+    return count
+
+
+def template_measure(*, text: str, company: str, today: datetime.date) -> dict:
+    """What the template editor shows while typing: the message as sent with sample data
+    and the signature, its length against the 140 of the original, encoding and SMS count."""
+    try:
+        check_tokens(text, STANDARD_TOKENS)
+        rendered = with_signature(render(text, sample_values(today)), company)
+        error = ""
+    except TemplateError as problem:
+        rendered, error = with_signature(text, company), str(problem)
+    planned = pdu.plan(rendered, spanish_mode())
+    return {
+        "rendered": rendered,
+        "length": len(rendered),
+        "limit": SEED_LIMIT,
+        "over": len(rendered) > SEED_LIMIT,
+        "encoding": str(planned.encoding),
+        "segments": planned.segments,
+        "per_segment": planned.per_segment,
+        "error": error,
+    }
+
+
+class RepeatedLoad(LoadError):
+    """This reference date was loaded already; loading it again needs a confirmation."""
+
+
+def load_plan_from_erp(
+    *, reference_date: datetime.date, send_date: datetime.date, template: Template | None, today: datetime.date
+) -> LoadPlan:
+    """Test load ("Probar carga"): what a load of this reference date would create. Stores nothing."""
+    if template is None:
+        raise LoadError(_("Choose the template the reminders are written with."))
+    columns, rows = erp.fetch(IntegrationSource.load(), reference_date)
+    sheet = erp.as_sheet(columns, rows)
+    return load_plan_from_sheet(sheet=sheet, template=template, send_date=send_date, today=today)
+
+
+def load_create_from_erp(
+    *,
+    type: str,
+    reference_date: datetime.date,
+    send_date: datetime.date,
+    template: Template | None,
+    user,
+    confirm_repeat: bool = False,
+) -> Load:
+    """Manual or automatic load: the reminders of a reference date, queued for the send date.
+
+    The same reference date twice would send the same reminders twice: refused unless the
+    user confirms (loads whose messages were all cancelled do not count).
+    """
+    earlier = (
+        Load.objects.filter(reference_date=reference_date, type__in=[LoadType.MANUAL, LoadType.AUTOMATIC])
+        .exclude(messages_created=F("cancelled_count"))
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier is not None and not confirm_repeat:
+        raise RepeatedLoad(
+            _("The reference date %(date)s was already loaded (load %(id)d). Confirm to load it again.")
+            % {"date": reference_date.strftime("%d/%m/%Y"), "id": earlier.pk}
+        )
+    today = timezone.localdate()
+    plan = load_plan_from_erp(reference_date=reference_date, send_date=send_date, template=template, today=today)
+    load = load_create(plan=plan, type=type, user=user, today=today, template=template, reference_date=reference_date)
+    if LoadSettings.load().notify_email:
+        # After the commit, through django-q: a slow or absent mail server never blocks the load.
+        transaction.on_commit(lambda: async_task("loads.tasks.send_load_summary", load.pk))
+    return load
+
+
+AUTOMATIC_LOAD_SCHEDULE = "smsmotor: automatic load"
+
+
+def automatic_load_schedule_sync(*, now: datetime.datetime | None = None) -> None:
+    """Create, move or remove the django-q schedule of the daily automatic load to match
+    the Data loading settings."""
+    from django_q.models import Schedule
+
+    load_settings = LoadSettings.load()
+    if not load_settings.automatic_enabled:
+        Schedule.objects.filter(name=AUTOMATIC_LOAD_SCHEDULE).delete()
+        return
+    now = timezone.localtime(now)
+    next_run = now.replace(
+        hour=load_settings.automatic_time.hour, minute=load_settings.automatic_time.minute, second=0, microsecond=0
+    )
+    if next_run <= now:
+        next_run += datetime.timedelta(days=1)
+    Schedule.objects.update_or_create(
+        name=AUTOMATIC_LOAD_SCHEDULE,
+        defaults={
+            "func": "loads.tasks.automatic_load",
+            "schedule_type": Schedule.DAILY,
+            "next_run": next_run,
+            "repeats": -1,
+        },
+    )

@@ -1,0 +1,310 @@
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Licence
+from accounts.modules import Module, module_required
+from loads import erp, excel, selectors, services
+from loads.forms import (
+    AutomaticLoadForm,
+    ErpLoadForm,
+    ExcelUploadForm,
+    IntegrationForm,
+    LoadCancelForm,
+    TemplateForm,
+    TemplateTestForm,
+)
+from loads.models import IntegrationSource, LoadSettings, LoadType, Template
+from loads.resources import LoadResource
+from loads.spreadsheet import SpreadsheetError, read_spreadsheet
+from loads.templating import STANDARD_TOKENS
+from modem.services import test_sms_queue
+from smsmotor.exports import export_response
+
+PAGE_SIZE = 50
+SESSION_KEY = "excel_upload"
+ERP_TEST_KEY = "erp_test"
+
+
+@module_required(Module.SERVER, Module.OPERATOR)
+def settings_view(request):
+    return settings_page(request)
+
+
+def settings_page(request, *, form=None, erp_form=None, automatic_form=None):
+    """The Data loading tab, with a form that came back with errors if there is one."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "loads/settings.html",
+        {
+            "is_server": Module.SERVER.is_allowed(request.user),
+            "form": form or ExcelUploadForm(),
+            "cancel_form": LoadCancelForm(),
+            "automatic_form": automatic_form or AutomaticLoadForm(instance=LoadSettings.load()),
+            "erp_form": erp_form
+            or ErpLoadForm(
+                initial={"reference_date": today, "send_date": today, "template": LoadSettings.load().template_id}
+            ),
+        },
+    )
+
+
+@require_POST
+@module_required(Module.SERVER)
+def erp_load(request):
+    form = ErpLoadForm(request.POST)
+    if not form.is_valid():
+        return settings_page(request, erp_form=form)
+    data = form.cleaned_data
+    if request.POST.get("action") == "test":
+        request.session[ERP_TEST_KEY] = {
+            "reference_date": data["reference_date"].isoformat(),
+            "send_date": data["send_date"].isoformat(),
+            "template": data["template"].pk,
+        }
+        return redirect("loads:preview")
+    try:
+        load = services.load_create_from_erp(
+            type=LoadType.MANUAL,
+            reference_date=data["reference_date"],
+            send_date=data["send_date"],
+            template=data["template"],
+            user=request.user,
+            confirm_repeat=data["confirm_repeat"],
+        )
+    except (services.LoadError, erp.ErpError) as error:
+        form.add_error(None, str(error))
+        return settings_page(request, erp_form=form)
+    messages.success(
+        request,
+        _("Load %(id)d stored: %(messages)d messages (%(segments)d SMS), %(rejected)d rows rejected.")
+        % {"id": load.pk, "messages": load.messages_created, "segments": load.segments, "rejected": load.rows_rejected},
+    )
+    return redirect("loads:history")
+
+
+@require_POST
+@module_required(Module.SERVER)
+def automatic(request):
+    form = AutomaticLoadForm(request.POST, instance=LoadSettings.load())
+    if not form.is_valid():
+        return settings_page(request, automatic_form=form)
+    form.save()
+    services.automatic_load_schedule_sync()
+    messages.success(request, _("Automatic load settings saved."))
+    return redirect("loads:settings")
+
+
+@module_required(Module.SERVER)
+def integration(request):
+    source = IntegrationSource.load()
+    form = IntegrationForm(request.POST or None, instance=source)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if request.POST.get("action") == "test":
+            try:
+                rows = erp.test_connection(source)
+                messages.success(request, _("Connected: the query returns %(rows)d rows for today.") % {"rows": rows})
+            except erp.ErpError as error:
+                messages.error(request, str(error))
+        else:
+            messages.success(request, _("Integration saved."))
+        return redirect("loads:integration")
+    return render(request, "loads/integration.html", {"form": form})
+
+
+@require_POST
+@module_required(Module.SERVER, Module.OPERATOR)
+def load_cancel(request):
+    form = LoadCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["load"]))
+        return redirect("loads:settings")
+    # An operator may delete only their own loads; others' do not exist for them.
+    load = selectors.loads_for_user(request.user).filter(pk=form.cleaned_data["load"]).first()
+    if load is None:
+        messages.error(request, _("There is no load %(id)d.") % {"id": form.cleaned_data["load"]})
+        return redirect("loads:settings")
+    count = services.load_cancel(load=load, by=request.user)
+    messages.success(
+        request,
+        _("Load %(id)d: %(count)d messages not yet sent were cancelled; sent ones stay for the record.")
+        % {"id": load.pk, "count": count},
+    )
+    return redirect(f"{reverse('messaging:outgoing')}?load={load.pk}")
+
+
+@require_POST
+@module_required(Module.SERVER, Module.OPERATOR)
+def excel_upload(request):
+    form = ExcelUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return settings_page(request, form=form)
+    upload = form.cleaned_data["file"]
+    key = excel.upload_keep(upload)
+    pending = {
+        "key": key,
+        "name": upload.name,
+        "send_date": form.cleaned_data["send_date"].isoformat() if form.cleaned_data["send_date"] else "",
+        "template": form.cleaned_data["template"].pk if form.cleaned_data["template"] else None,
+    }
+    plan = _plan(request, pending, form)
+    if plan is None:
+        excel.upload_discard(key)
+        return settings_page(request, form=form)
+    request.session[SESSION_KEY] = pending
+    return render(
+        request, "loads/excel_preview.html", {"plan": plan, "pending": pending, "samples": plan.messages[:10]}
+    )
+
+
+def _plan(request, pending: dict, form=None):
+    """Read the kept upload and plan its load; None (with the reason shown) if it cannot be."""
+    try:
+        with excel.upload_path(pending["key"]).open("rb") as file:
+            sheet = read_spreadsheet(file, pending["name"])
+        return services.load_plan_from_sheet(
+            sheet=sheet,
+            template=Template.objects.filter(pk=pending["template"]).first() if pending["template"] else None,
+            send_date=timezone.datetime.fromisoformat(pending["send_date"]).date() if pending["send_date"] else None,
+            today=timezone.localdate(),
+        )
+    except (SpreadsheetError, services.LoadError, FileNotFoundError) as error:
+        message = (
+            str(error) if not isinstance(error, FileNotFoundError) else _("The upload expired: send the file again.")
+        )
+        if form is not None:
+            form.add_error("file", message)
+        else:
+            messages.error(request, message)
+        return None
+
+
+@require_POST
+@module_required(Module.SERVER, Module.OPERATOR)
+def excel_confirm(request):
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending is None or request.POST.get("key") != pending["key"]:
+        messages.error(request, _("The upload expired: send the file again."))
+        return redirect("loads:settings")
+    if request.POST.get("action") != "confirm":
+        excel.upload_discard(pending["key"])
+        messages.info(request, _("Load cancelled; nothing was stored."))
+        return redirect("loads:settings")
+    plan = _plan(request, pending)
+    excel.upload_discard(pending["key"])
+    if plan is None:
+        return redirect("loads:settings")
+    try:
+        load = services.load_create(
+            plan=plan,
+            type=LoadType.EXCEL,
+            user=request.user,
+            today=timezone.localdate(),
+            template=Template.objects.filter(pk=pending["template"]).first() if pending["template"] else None,
+            file_name=pending["name"][:255],
+        )
+    except services.LoadError as error:
+        messages.error(request, str(error))
+        return redirect("loads:settings")
+    messages.success(
+        request,
+        _("Load %(id)d stored: %(messages)d messages (%(segments)d SMS), %(rejected)d rows rejected.")
+        % {"id": load.pk, "messages": load.messages_created, "segments": load.segments, "rejected": load.rows_rejected},
+    )
+    return redirect("loads:history")
+
+
+@module_required(Module.SERVER, Module.OPERATOR)
+def excel_example(request):
+    response = HttpResponse(
+        excel.example_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="ejemplo-carga-sms.xlsx"'
+    return response
+
+
+@module_required(Module.SERVER, Module.OPERATOR)
+def history(request):
+    loads = selectors.load_history(user=request.user)
+    if request.GET.get("export"):
+        return export_response(LoadResource(), loads, name="historico-de-cargas", file_format=request.GET["export"])
+    page = Paginator(loads, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "loads/history.html", {"page": page, "auto_refresh": True})
+
+
+@module_required(Module.SERVER)
+def preview(request):
+    """The Load preview tab: the last test load, computed afresh, nothing stored."""
+    asked = request.session.get(ERP_TEST_KEY)
+    context = {"asked": asked}
+    if asked:
+        try:
+            context["plan"] = services.load_plan_from_erp(
+                reference_date=datetime.date.fromisoformat(asked["reference_date"]),
+                send_date=datetime.date.fromisoformat(asked["send_date"]),
+                template=Template.objects.filter(pk=asked["template"]).first(),
+                today=timezone.localdate(),
+            )
+        except (services.LoadError, erp.ErpError) as error:
+            context["error"] = str(error)
+    return render(request, "loads/preview.html", context)
+
+
+@module_required(Module.SERVER)
+def templates(request, pk=None):
+    current = get_object_or_404(Template, pk=pk) if pk else None
+    form = TemplateForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Template %(name)s saved.") % {"name": saved.name})
+        return redirect("loads:template_edit", pk=saved.pk)
+    return render(
+        request,
+        "loads/templates.html",
+        {
+            "form": form,
+            "current": current,
+            "templates": Template.objects.all(),
+            "tokens": STANDARD_TOKENS,
+            "measure": services.template_measure(
+                text=form["text"].value() or "", company=Licence.load().company_name, today=timezone.localdate()
+            ),
+            "test_form": TemplateTestForm(),
+        },
+    )
+
+
+@require_POST
+@module_required(Module.SERVER)
+def template_measure(request):
+    measure = services.template_measure(
+        text=request.POST.get("text", "")[:2000], company=Licence.load().company_name, today=timezone.localdate()
+    )
+    return JsonResponse(measure)
+
+
+@require_POST
+@module_required(Module.SERVER)
+def template_test(request, pk):
+    template = get_object_or_404(Template, pk=pk)
+    form = TemplateTestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["phone"]))
+        return redirect("loads:template_edit", pk=pk)
+    text = services.template_measure(
+        text=template.text, company=Licence.load().company_name, today=timezone.localdate()
+    )["rendered"]
+    message = test_sms_queue(phone=form.cleaned_data["phone"], by=request.user, text=text)
+    messages.success(
+        request, _("Test message %(id)d queued for %(phone)s.") % {"id": message.pk, "phone": message.phone}
+    )
+    return redirect("loads:template_edit", pk=pk)

@@ -1,0 +1,66 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.admin import SingletonAdmin
+from messaging.models import IncomingCall, IncomingMessage, MessageStatus, MessagingSettings, OutgoingMessage
+from messaging.services import message_resend
+
+
+@admin.register(OutgoingMessage)
+class OutgoingMessageAdmin(admin.ModelAdmin):
+    # The columns of the Outgoing tab; states change only through services.
+    list_display = ["id", "status", "sent_at", "send_date", "loaded_at", "phone", "text", "result", "load"]
+    list_filter = ["status", "send_date", "load__type"]
+    search_fields = ["=phone", "=load__id", "=id"]
+    list_select_related = ["load"]
+    raw_id_fields = ["load"]
+    readonly_fields = ["status", "loaded_at", "sent_at", "delivered_at", "result", "modem", "segments", "attempts"]
+    date_hierarchy = "send_date"
+    show_full_result_count = False
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send again (failed or may-have-been-sent messages)"))
+    def send_again(self, request, queryset):
+        # UNKNOWN messages may already have reached the phone: only a person decides.
+        retry = queryset.filter(status__in=[MessageStatus.FAILED, MessageStatus.UNKNOWN])
+        count = sum(message_resend(pk) for pk in retry.values_list("pk", flat=True))
+        skipped = queryset.count() - count
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d message was not failed nor in doubt and was left alone.",
+                    "%(count)d messages were not failed nor in doubt and were left alone.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+@admin.register(IncomingMessage)
+class IncomingMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "received_at", "phone", "text", "modem", "notified_at"]
+    list_filter = ["received_at", "modem"]
+    search_fields = ["=phone", "text"]
+    list_select_related = ["modem"]
+    date_hierarchy = "received_at"
+
+
+@admin.register(IncomingCall)
+class IncomingCallAdmin(admin.ModelAdmin):
+    list_display = ["id", "received_at", "phone", "modem", "notified_at"]
+    list_filter = ["received_at", "modem"]
+    search_fields = ["=phone"]
+    list_select_related = ["modem"]
+
+
+@admin.register(MessagingSettings)
+class MessagingSettingsAdmin(SingletonAdmin):
+    pass

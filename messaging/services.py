@@ -1,0 +1,414 @@
+"""Writes on messages. Every status change goes through `message_transition`."""
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from messaging.models import IncomingCall, IncomingMessage, IncomingPart, MessagingSettings, OutgoingMessage, SentPart
+from messaging.models import MessageStatus as S
+
+# Which moves are legal. A person may re-queue a FAILED or UNKNOWN message; nothing
+# leaves DELIVERED or CANCELLED.
+ALLOWED: dict[str, frozenset[str]] = {
+    S.PENDING: frozenset({S.QUEUED, S.CANCELLED}),
+    S.QUEUED: frozenset({S.SENDING, S.PENDING, S.CANCELLED}),
+    # Back to QUEUED when a worker releases a message it never handed to the modem;
+    # CANCELLED when its load is deleted before that (loads.services.load_cancel).
+    S.SENDING: frozenset({S.SENT, S.FAILED, S.UNKNOWN, S.QUEUED, S.CANCELLED}),
+    S.SENT: frozenset({S.DELIVERED, S.FAILED}),
+    S.DELIVERED: frozenset(),
+    S.FAILED: frozenset({S.QUEUED}),
+    # A late delivery report settles an UNKNOWN message.
+    S.UNKNOWN: frozenset({S.QUEUED, S.SENT, S.DELIVERED, S.CANCELLED}),
+    S.CANCELLED: frozenset(),
+}
+
+
+class IllegalTransition(ValueError):
+    pass
+
+
+def check_transition(old: str, new: str) -> None:
+    if new not in ALLOWED.get(old, ()):
+        raise IllegalTransition(f"A message cannot go from {old} to {new}")
+
+
+def message_transition(message_id: int, *, old: str, new: str, claim: OutgoingMessage | None = None, **fields) -> bool:
+    """Move one message old -> new in a single conditional UPDATE.
+
+    Returns False if the message was not in `old` any more (another worker or a person
+    moved it first); raises IllegalTransition for a move that is never allowed. With
+    `claim` (the message as a worker claimed it), the move also requires that claim to
+    still hold: a worker never changes a message that was taken away from it.
+    """
+    check_transition(old, new)
+    values = {"status": new, **fields}
+    where = {"id": message_id, "status": old}
+    if claim is not None:
+        where.update(modem=claim.modem_id, claimed_at=claim.claimed_at)
+    if any(hasattr(value, "resolve_expression") for value in values.values()):
+        return OutgoingMessage.objects.filter(**where).update(**values) == 1
+    return _update_where(values, where) == 1
+
+
+def _update_where(values: dict, where: dict) -> int:
+    """The same UPDATE as the ORM's, in plain SQL: the worker runs it for every message and
+    the ORM's query building costs more than the statement (bench/dispatcher.py)."""
+    quote = connection.ops.quote_name
+
+    def column_and_value(name, value):
+        field = OutgoingMessage._meta.get_field(name)
+        if field.is_relation and value is not None and not isinstance(value, int):
+            value = value.pk
+        return quote(field.column), field.get_db_prep_save(value, connection)
+
+    sets = [column_and_value(name, value) for name, value in values.items()]
+    conditions = [column_and_value(name, value) for name, value in where.items()]
+    table = quote(OutgoingMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(f'{c} = %s' for c, _v in sets)}"
+            f" WHERE {' AND '.join(f'{c} = %s' for c, _v in conditions)}",
+            [value for _c, value in sets + conditions],
+        )
+        return cursor.rowcount
+
+
+def messages_transition(queryset: QuerySet, *, old: Iterable[str], new: str, **fields) -> int:
+    """Move every message of `queryset` that is in one of `old` to `new`; returns how many."""
+    old = list(old)
+    for state in old:
+        check_transition(state, new)
+    return queryset.filter(status__in=old).update(status=new, **fields)
+
+
+def messaging_settings_update(*, data: dict) -> MessagingSettings:
+    settings = MessagingSettings.load()
+    # Every press of Start counts, even when sending was already on: workers started with
+    # "send on start-up" off wait for one.
+    if "sending_enabled" in data and (data["sending_enabled"] or settings.sending_enabled):
+        settings.sending_changed_at = timezone.now()
+    for field, value in data.items():
+        setattr(settings, field, value)
+    settings.save()
+    return settings
+
+
+# The send pipeline, used by the modem workers ------------------------------------------
+RETRY_DELAYS = (30, 120, 600, 1800)  # seconds after the 1st, 2nd... transient failure
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+def messages_promote_due(*, today: datetime.date) -> int:
+    """PENDING messages whose send date has come become QUEUED."""
+    due = OutgoingMessage.objects.filter(status=S.PENDING, send_date__lte=today)
+    return messages_transition(due, old=[S.PENDING], new=S.QUEUED)
+
+
+def messages_claim(
+    *, modem, now: datetime.datetime, today: datetime.date, limit: int = 1, tests_only: bool = False
+) -> list[OutgoingMessage]:
+    """Take up to `limit` due messages for `modem` (QUEUED -> SENDING), oldest first.
+
+    On MariaDB the rows are locked with SKIP LOCKED so that concurrent workers take
+    different messages; on SQLite the write lock serialises claims. Either way the
+    conditional UPDATE is what guarantees that exactly one worker wins each message. A
+    worker that dies holding claimed messages it never handed to its modem loses nothing:
+    recovery queues them again. Outside the send window only test messages (a person's
+    explicit request) are taken.
+    """
+    due = (
+        OutgoingMessage.objects.filter(status=S.QUEUED, send_date__lte=today)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("send_date", "id")
+    )
+    if tests_only:
+        due = due.filter(is_test=True)
+    claimed = {"modem": modem, "claimed_at": now, "handed_at": None}
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        messages = list(due[:limit])
+        if not messages:
+            return []
+        won = messages_transition(
+            OutgoingMessage.objects.filter(pk__in=[m.pk for m in messages]), old=[S.QUEUED], new=S.SENDING, **claimed
+        )
+    if won != len(messages):
+        # Another worker took some in between (possible only without row locks).
+        ours = set(
+            OutgoingMessage.objects.filter(
+                pk__in=[m.pk for m in messages], status=S.SENDING, modem=modem, claimed_at=now
+            ).values_list("pk", flat=True)
+        )
+        messages = [m for m in messages if m.pk in ours]
+    for message in messages:
+        message.status = S.SENDING
+        for field, value in claimed.items():
+            setattr(message, field, value)
+    return messages
+
+
+def message_mark_handed(message: OutgoingMessage, *, now: datetime.datetime) -> bool:
+    """From now on the modem may send it: a crash makes it UNKNOWN, not re-sent.
+
+    False if the message is no longer this worker's to send (taken over after its worker
+    looked dead, or cancelled): then it must not be written to the modem.
+
+    Runs before every PDU, so it is plain SQL: the ORM's query building costs twice the
+    statement itself (bench/dispatcher.py). Not a status change.
+    """
+    table, quote, adapt = OutgoingMessage._meta.db_table, connection.ops.quote_name, connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET handed_at = %s"
+            " WHERE id = %s AND status = %s AND modem_id = %s AND claimed_at = %s AND handed_at IS NULL",
+            [
+                adapt.adapt_datetimefield_value(now),
+                message.pk,
+                S.SENDING,
+                message.modem_id,
+                adapt.adapt_datetimefield_value(message.claimed_at),
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def _sent_parts_insert(message_id: int, modem_id: int, references: list[int], now: datetime.datetime) -> None:
+    """The parts' rows, in plain SQL for the same reason as message_mark_handed."""
+    table, quote = SentPart._meta.db_table, connection.ops.quote_name
+    sent_at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(table)} (message_id, sequence, modem_id, reference, sent_at)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [(message_id, i, modem_id, ref, sent_at) for i, ref in enumerate(references, start=1)],
+        )
+
+
+@transaction.atomic
+def message_mark_sent(message: OutgoingMessage, *, references: list[int], now: datetime.datetime) -> bool:
+    """The modem accepted every part. Also settles a message that recovery had already
+    made UNKNOWN while this worker was still sending it (its claim is unchanged)."""
+    fields = {
+        "sent_at": now,
+        "result": "",
+        "segments": len(references),
+        "attempts": message.attempts + 1,
+        "next_attempt_at": None,
+    }
+    moved = message_transition(message.pk, old=S.SENDING, new=S.SENT, claim=message, **fields) or (
+        message_transition(message.pk, old=S.UNKNOWN, new=S.SENT, claim=message, **fields)
+    )
+    if moved:
+        _sent_parts_insert(message.pk, message.modem_id, references, now)
+    return moved
+
+
+def message_mark_failed(message: OutgoingMessage, *, reason: str) -> bool:
+    return message_transition(
+        message.pk,
+        old=S.SENDING,
+        new=S.FAILED,
+        claim=message,
+        result=reason,
+        attempts=message.attempts + 1,
+        next_attempt_at=None,
+    )
+
+
+def message_mark_unknown(message: OutgoingMessage, *, reason: str) -> bool:
+    """It was written to the modem and no answer came back: it may have left."""
+    return message_transition(message.pk, old=S.SENDING, new=S.UNKNOWN, claim=message, result=reason)
+
+
+def message_retry_later(message: OutgoingMessage, *, reason: str, now: datetime.datetime) -> bool:
+    """A transient failure: back to QUEUED after a growing delay, or FAILED at the last try."""
+    if message.attempts + 1 >= MAX_ATTEMPTS:
+        return message_mark_failed(message, reason=reason)
+    delay = RETRY_DELAYS[min(message.attempts, len(RETRY_DELAYS) - 1)]
+    return message_transition(
+        message.pk,
+        old=S.SENDING,
+        new=S.QUEUED,
+        claim=message,
+        result=reason,
+        attempts=message.attempts + 1,
+        next_attempt_at=now + datetime.timedelta(seconds=delay),
+        modem=None,
+        claimed_at=None,
+        # The modem refused it with an error line, so it did not leave even if handed over.
+        handed_at=None,
+    )
+
+
+def message_requeue(message: OutgoingMessage, *, reason: str = "") -> bool:
+    """Give back a claimed message that did not leave: never handed to the modem, or
+    refused by it with an error line (no network, no SIM...). Its attempts are not counted:
+    the modem, not the message, was the problem."""
+    return message_transition(
+        message.pk,
+        old=S.SENDING,
+        new=S.QUEUED,
+        claim=message,
+        result=reason,
+        modem=None,
+        claimed_at=None,
+        handed_at=None,
+    )
+
+
+# Longer than anything a live worker does between two heartbeats with a message in hand
+# (a multipart send with its timeouts, a USSD code, reading a full SIM).
+ABANDONED_AFTER = datetime.timedelta(minutes=10)
+
+
+def messages_recover_abandoned(*, modems=None, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Messages left in SENDING by dead workers: never handed -> QUEUED again; handed ->
+    UNKNOWN ("may have been sent"), for a person to decide. Returns both counts.
+
+    With `modems` (a worker recovering its own modem at start-up: its previous run is dead)
+    every SENDING message of those modems; without, the messages of any worker whose claim
+    is older than ABANDONED_AFTER (its modem row may even have been deleted).
+    """
+    stuck = OutgoingMessage.objects.filter(status=S.SENDING)
+    if modems is not None:
+        stuck = stuck.filter(modem__in=modems)
+    else:
+        stuck = stuck.filter(claimed_at__lt=(now or timezone.now()) - ABANDONED_AFTER)
+    requeued = messages_transition(
+        stuck.filter(handed_at__isnull=True), old=[S.SENDING], new=S.QUEUED, modem=None, claimed_at=None
+    )
+    unknown = messages_transition(
+        stuck.filter(handed_at__isnull=False),
+        old=[S.SENDING],
+        new=S.UNKNOWN,
+        result=gettext("The modem worker stopped while sending: the message may have been sent."),
+    )
+    return requeued, unknown
+
+
+def message_resend(message_id: int) -> bool:
+    """A person asks to send again a FAILED or UNKNOWN message."""
+    message = OutgoingMessage.objects.get(pk=message_id)
+    if message.status not in (S.FAILED, S.UNKNOWN):
+        raise IllegalTransition(f"Only failed or unknown messages are re-sent, not {message.status}")
+    # A fresh start: a person decided, so the message gets its full set of retries again.
+    return message_transition(
+        message_id,
+        old=message.status,
+        new=S.QUEUED,
+        next_attempt_at=None,
+        handed_at=None,
+        claimed_at=None,
+        modem=None,
+        attempts=0,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    reference: int
+    status: int
+    delivered: bool
+    final: bool
+    recipient: str = ""
+
+
+def _same_number(stored: str, reported: str) -> bool:
+    """Reports may give the number in national form: compare the subscriber digits."""
+    digits = "".join(ch for ch in reported if ch.isdigit())
+    return not digits or stored.endswith(digits[-8:])
+
+
+def delivery_reports_record(*, modem, reports: list[Report], now) -> set[int]:
+    """Match delivery reports to the parts sent by `modem`; returns the ids of the messages
+    they settled.
+
+    Modem references are 0-255 and reused, so each report goes to the newest unreported
+    part with its reference. A batch costs a few statements whatever its size: a worker
+    at full speed receives one report per part it sends.
+    """
+    reports = [report for report in reports if report.final]  # "still trying" is followed by a final one
+    if not reports:
+        return set()
+    candidates = (
+        SentPart.objects.filter(modem=modem, reference__in={r.reference for r in reports}, reported_at__isnull=True)
+        .filter(sent_at__gte=now - datetime.timedelta(days=3))
+        .order_by("-sent_at", "-id")
+        .values_list("id", "message_id", "reference", "message__phone")
+    )
+    newest: dict[int, list[tuple[int, int, str]]] = {}
+    for part_id, message_id, reference, phone in candidates:
+        newest.setdefault(reference, []).append((part_id, message_id, phone))
+    by_status: dict[int, list[int]] = {}
+    delivered_messages, failed_messages = set(), {}
+    for report in reports:
+        # The newest unreported part with this reference, sent to the reported number.
+        parts = [part for part in newest.get(report.reference, []) if _same_number(part[2], report.recipient)]
+        if not parts:
+            continue
+        part_id, message_id, _phone = parts[0]
+        newest[report.reference].remove(parts[0])
+        by_status.setdefault(report.status, []).append(part_id)
+        if report.delivered:
+            delivered_messages.add(message_id)
+        else:
+            failed_messages[message_id] = report.status
+    for status, part_ids in by_status.items():
+        SentPart.objects.filter(pk__in=part_ids, reported_at__isnull=True).update(report_status=status, reported_at=now)
+    if delivered_messages:
+        waiting = SentPart.objects.filter(message=OuterRef("pk"), reported_at__isnull=True)
+        messages_transition(
+            OutgoingMessage.objects.filter(pk__in=delivered_messages - failed_messages.keys()).filter(~Exists(waiting)),
+            old=[S.SENT, S.UNKNOWN],
+            new=S.DELIVERED,
+            delivered_at=now,
+        )
+    for message_id, status in failed_messages.items():
+        reason = gettext("The operator could not deliver the message (report status %(status)d).") % {"status": status}
+        messages_transition(OutgoingMessage.objects.filter(pk=message_id), old=[S.SENT], new=S.FAILED, result=reason)
+    return delivered_messages | failed_messages.keys()
+
+
+@transaction.atomic
+def incoming_store(*, modem, phone: str, text: str, received_at, concat=None) -> IncomingMessage | None:
+    """Store an incoming SMS, joining multipart ones; the message once all parts are in."""
+    if concat is None or concat.total <= 1:
+        return IncomingMessage.objects.create(modem=modem, phone=phone, text=text, received_at=received_at)
+    IncomingPart.objects.get_or_create(
+        modem=modem,
+        phone=phone,
+        reference=concat.reference,
+        total=concat.total,
+        sequence=concat.sequence,
+        defaults={"text": text, "received_at": received_at},
+    )
+    parts = list(
+        IncomingPart.objects.select_for_update()
+        .filter(modem=modem, phone=phone, reference=concat.reference, total=concat.total)
+        .order_by("sequence")
+    )
+    if len(parts) < concat.total:
+        return None
+    message = IncomingMessage.objects.create(
+        modem=modem, phone=phone, text="".join(part.text for part in parts), received_at=parts[0].received_at
+    )
+    IncomingPart.objects.filter(pk__in=[part.pk for part in parts]).delete()
+    return message
+
+
+def call_store(*, modem, phone: str, now, quiet_seconds: int = 30) -> IncomingCall | None:
+    """One call per ringing: RING repeats every few seconds while the phone rings."""
+    recent = IncomingCall.objects.filter(
+        modem=modem, phone=phone, received_at__gte=now - datetime.timedelta(seconds=quiet_seconds)
+    )
+    if recent.exists():
+        recent.update(received_at=now)
+        return None
+    return IncomingCall.objects.create(modem=modem, phone=phone, received_at=now)

@@ -1,0 +1,82 @@
+import os
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+
+from modem.sim.control import ControlServer
+from modem.sim.interpreter import NO_CREDIT_CODE
+from modem.sim.simulator import SimulatedModem
+
+
+class Command(BaseCommand):
+    help = (
+        "Run a simulated USB GSM modem (Huawei E173 or ZTE MF190) on a pseudo-terminal until "
+        "SIGTERM/Ctrl+C. Prints the device on the first line; --link makes a stable path to it."
+    )
+    requires_system_checks = []  # it touches neither the database nor the apps
+
+    def add_arguments(self, parser):
+        parser.add_argument("--link", help="Make this path a symlink to the device (removed at exit)")
+        parser.add_argument("--control", help="Control socket (default: <link>.ctl; none without --link)")
+        parser.add_argument("--latency", type=float, default=2.0, help="Seconds the network takes per SMS")
+        parser.add_argument("--zero-latency", action="store_true", help="No delays at all (benchmarks)")
+        parser.add_argument("--error-rate", type=float, default=0.0, help="Share of sends that fail (0-1)")
+        parser.add_argument("--error-code", type=int, default=500, help="The +CMS ERROR code of those failures")
+        parser.add_argument(
+            "--no-credit", action="store_true", help=f"Every send fails with +CMS ERROR: {NO_CREDIT_CODE}"
+        )
+        parser.add_argument("--sim-missing", action="store_true", help="No SIM card in the modem")
+        parser.add_argument("--pin", help="The SIM asks for this PIN")
+        parser.add_argument("--rssi", type=int, default=20, help="Signal for AT+CSQ, 0-31 (99: no network)")
+        parser.add_argument("--operator", default="ENTEL", help="ENTEL, VIVA or TIGO")
+        parser.add_argument("--profile", choices=["huawei", "zte"], default="huawei")
+        parser.add_argument("--seed", type=int, help="Make the error rate repeatable")
+
+    def handle(self, *args, **opts):
+        try:
+            modem = SimulatedModem(
+                latency=0.0 if opts["zero_latency"] else opts["latency"],
+                cms_error_rate=opts["error_rate"],
+                error_code=opts["error_code"],
+                no_credit=opts["no_credit"],
+                sim_missing=opts["sim_missing"],
+                pin=opts["pin"],
+                rssi=opts["rssi"],
+                operator=opts["operator"].upper(),
+                profile=opts["profile"],
+                seed=opts["seed"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        link = opts["link"] and os.path.abspath(opts["link"])
+        control_path = opts["control"] or (link and f"{link}.ctl")
+        self.stopping = threading.Event()
+        signal.signal(signal.SIGTERM, self.on_signal)
+        signal.signal(signal.SIGINT, self.on_signal)
+
+        try:
+            device = modem.start(link)
+        except FileExistsError as exc:
+            raise CommandError(str(exc)) from exc
+        control = ControlServer(modem, control_path) if control_path else None
+        try:
+            if control is not None:
+                control.start()
+            self.stdout.write(device)
+            self.stdout.write(
+                f"Simulated {modem.settings.manufacturer} {modem.settings.model} on {device}"
+                + (f", linked from {link}" if link else "")
+                + (f", control socket {control_path}" if control else "")
+                + ". Ctrl+C stops it."
+            )
+            self.stdout.flush()
+            while not self.stopping.wait(0.5):
+                pass
+        finally:
+            if control is not None:
+                control.stop()
+            modem.stop()
+
+    def on_signal(self, signum, frame):
+        self.stopping.set()

@@ -1,0 +1,137 @@
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ModemState(models.TextChoices):
+    DISCONNECTED = "DISCONNECTED", _("Disconnected")
+    CONNECTING = "CONNECTING", _("Connecting")
+    READY = "READY", _("Ready")
+    SENDING = "SENDING", _("Sending")
+    ERROR = "ERROR", _("Error")
+
+
+class SpanishEncoding(models.TextChoices):
+    UCS2 = "UCS2", _("UCS-2 (70 characters per SMS)")
+    SPANISH_SHIFT = "SPANISH_SHIFT", _("GSM-7 with the Spanish shift table")
+    TRANSLITERATE = "TRANSLITERATE", _("GSM-7 without accents (transliterated)")
+
+
+# A worker that has not written its heartbeat for this long is shown as disconnected.
+HEARTBEAT_TIMEOUT = datetime.timedelta(seconds=60)
+
+
+class Modem(models.Model):
+    """A GSM modem: its configuration (set in the Modem tab) and its live status
+    (written by its `run_modem` worker)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    port = models.CharField(_("port"), max_length=255, help_text=_("e.g. /dev/ttyUSB0"))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    baud_rate = models.PositiveIntegerField(_("baud rate"), default=115200)
+    init_commands = models.TextField(_("initialisation commands"), blank=True)
+    pin = models.CharField(_("SIM PIN"), max_length=8, blank=True)
+    smsc = models.CharField(_("SMS centre (SMSC)"), max_length=20, blank=True)
+    command_timeout = models.PositiveSmallIntegerField(_("command timeout (seconds)"), default=30)
+    spanish_encoding = models.CharField(
+        _("Spanish accents"), max_length=15, choices=SpanishEncoding.choices, default=SpanishEncoding.UCS2
+    )
+    # Operators block SIMs that send too fast; counted in SMS parts.
+    rate_per_minute = models.PositiveIntegerField(_("SMS per minute"), default=12)
+    rate_per_day = models.PositiveIntegerField(_("SMS per day"), default=3000)
+
+    # Live status, written by the worker.
+    state = models.CharField(
+        _("state"), max_length=12, choices=ModemState.choices, default=ModemState.DISCONNECTED, editable=False
+    )
+    signal_dbm = models.SmallIntegerField(_("signal (dBm)"), null=True, blank=True, editable=False)
+    signal_bars = models.PositiveSmallIntegerField(_("signal (bars)"), null=True, blank=True, editable=False)
+    manufacturer = models.CharField(_("brand"), max_length=60, blank=True, editable=False)
+    model = models.CharField(_("model"), max_length=60, blank=True, editable=False)
+    revision = models.CharField(_("firmware"), max_length=60, blank=True, editable=False)
+    imei = models.CharField(_("IMEI"), max_length=20, blank=True, editable=False)
+    operator = models.CharField(_("operator"), max_length=60, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    host = models.CharField(_("machine"), max_length=100, blank=True, editable=False)
+    calls_supported = models.BooleanField(_("detects calls"), default=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("modem")
+        verbose_name_plural = _("modems")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_alive(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.heartbeat_at is not None and now - self.heartbeat_at < HEARTBEAT_TIMEOUT
+
+    @property
+    def live_state(self) -> str:
+        """The state to show: a silent worker means the modem is not connected."""
+        return self.state if self.is_alive() else ModemState.DISCONNECTED
+
+    def get_live_state_display(self) -> str:
+        return ModemState(self.live_state).label
+
+
+class CommandKind(models.TextChoices):
+    DETECT_PORTS = "DETECT_PORTS", _("Detect ports")
+    RECONNECT = "RECONNECT", _("Reconnect")
+    USSD = "USSD", _("USSD code")
+
+
+class CommandStatus(models.TextChoices):
+    PENDING = "PENDING", _("Pending")
+    DONE = "DONE", _("Done")
+    FAILED = "FAILED", _("Failed")
+
+
+class ModemCommand(models.Model):
+    """Something the web asks a worker to do with its modem."""
+
+    modem = models.ForeignKey(Modem, verbose_name=_("modem"), on_delete=models.CASCADE, related_name="commands")
+    kind = models.CharField(_("command"), max_length=20, choices=CommandKind.choices)
+    argument = models.CharField(_("argument"), max_length=200, blank=True)
+    status = models.CharField(_("state"), max_length=10, choices=CommandStatus.choices, default=CommandStatus.PENDING)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("asked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("modem command")
+        verbose_name_plural = _("modem commands")
+        indexes = [
+            # The worker's poll: its own pending commands.
+            models.Index(fields=["modem", "status"], name="modemcommand_modem_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.argument}".strip()
+
+
+class ModemEvent(models.Model):
+    """A line of the Processing tab: what a modem worker did."""
+
+    modem = models.ForeignKey(Modem, verbose_name=_("modem"), on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    level = models.CharField(_("level"), max_length=10, default="INFO")
+    text = models.TextField(_("activity"))
+
+    class Meta:
+        verbose_name = _("modem activity")
+        verbose_name_plural = _("modem activity")
+        indexes = [
+            # The Processing tab, newest first, and pruning old lines.
+            models.Index(fields=["created_at"], name="modemevent_created_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

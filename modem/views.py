@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.modules import Module, module_required
+from messaging.models import OutgoingMessage
+from modem import services
+from modem.forms import ModemForm, TestSmsForm
+from modem.models import CommandKind, Modem, ModemCommand, ModemEvent
+from modem.ports import detect_ports
+
+PROCESSING_LINES = 200
+
+
+@module_required(Module.SERVER)
+def settings_view(request, pk=None):
+    modems = list(Modem.objects.all())
+    current = get_object_or_404(Modem, pk=pk) if pk else (modems[0] if modems else None)
+    form = ModemForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Modem %(name)s saved.") % {"name": saved.name})
+        return redirect("modem:edit", pk=saved.pk)
+    detection = ModemCommand.objects.filter(kind=CommandKind.DETECT_PORTS).order_by("-id").first()
+    return render(
+        request,
+        "modem/settings.html",
+        {
+            "modems": modems,
+            "current": current,
+            "form": form,
+            "test_form": TestSmsForm(),
+            "tests": OutgoingMessage.objects.filter(is_test=True).order_by("-id")[:5],
+            "detection": detection,
+            # This web server's own ports, for when no worker is running yet.
+            "local_ports": detect_ports(),
+            "auto_refresh": False,
+        },
+    )
+
+
+@module_required(Module.SERVER)
+def new(request):
+    form = ModemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Modem %(name)s saved.") % {"name": saved.name})
+        return redirect("modem:edit", pk=saved.pk)
+    return render(request, "modem/new.html", {"form": form, "local_ports": detect_ports()})
+
+
+@require_POST
+@module_required(Module.SERVER)
+def load_defaults(request, pk):
+    modem = get_object_or_404(Modem, pk=pk)
+    services.modem_load_defaults(modem=modem, by=request.user)
+    messages.success(request, _("Advanced settings set to the recommended values."))
+    return redirect("modem:edit", pk=pk)
+
+
+@require_POST
+@module_required(Module.SERVER)
+def command(request, pk):
+    modem = get_object_or_404(Modem, pk=pk)
+    kind = request.POST.get("kind")
+    if kind not in (CommandKind.DETECT_PORTS, CommandKind.RECONNECT):
+        messages.error(request, _("Unknown modem command."))
+        return redirect("modem:edit", pk=pk)
+    services.modem_command_queue(modem=modem, kind=kind, by=request.user)
+    if not modem.is_alive():
+        messages.warning(request, _("The modem's worker is not running: the command waits until it starts."))
+    else:
+        messages.success(request, _("Sent to the modem; the result appears here in a few seconds."))
+    return redirect("modem:edit", pk=pk)
+
+
+@require_POST
+@module_required(Module.SERVER)
+def test_sms(request):
+    form = TestSmsForm(request.POST)
+    if form.is_valid():
+        message = services.test_sms_queue(phone=form.cleaned_data["phone"], by=request.user)
+        messages.success(
+            request, _("Test message %(id)d queued for %(phone)s.") % {"id": message.pk, "phone": message.phone}
+        )
+    else:
+        messages.error(request, " ".join(form.errors["phone"]))
+    target = request.POST.get("next", "")
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return HttpResponseRedirect(target if safe else reverse("modem:settings"))
+
+
+@module_required(Module.SERVER)
+def processing(request):
+    events = ModemEvent.objects.select_related("modem").order_by("-created_at", "-id")[:PROCESSING_LINES]
+    return render(request, "modem/processing.html", {"events": events, "auto_refresh": True, "refresh_override": 5})

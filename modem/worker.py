@@ -1,0 +1,610 @@
+"""The modem worker: one process drives one modem, sending and receiving.
+
+`run_modem` builds a Worker and calls run(). One unit of work per method, each returning
+whether it found work; a signal only sets a flag, so a message in hand is always finished
+(or released) before the worker stops.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import socket
+import time
+from collections import deque
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from messaging import services as messaging
+from messaging.models import MessagingSettings, OutgoingMessage, SentPart
+from modem.at import pdu
+from modem.at.driver import (
+    AtModem,
+    MessageReceived,
+    NewMessage,
+    ReportReceived,
+    ReportStored,
+    Ring,
+    StoredMessage,
+    UssdReply,
+)
+from modem.at.errors import CommandError, CommandTimeout, ErrorKind, ModemError, PortError, gettext_noop
+from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState
+
+logger = logging.getLogger("smsmotor.modem")
+
+DB_ERRORS = (OperationalError, InterfaceError)
+SETTINGS_EVERY = 1.0  # seconds: the switch and the window are obeyed within this
+HEARTBEAT_EVERY = 10.0
+SIGNAL_EVERY = 60.0
+PROMOTE_EVERY = 2.0
+RECOVER_EVERY = 60.0
+STORAGE_EVERY = 120.0
+PRUNE_EVERY = 3600.0
+ACTIVITY_KEPT = datetime.timedelta(days=7)  # the Processing tab is live activity; the event log keeps the rest
+IDLE_WAIT = 0.5  # seconds of waiting for the modem when there is nothing to send
+CLAIM_BATCH = 20  # messages claimed at once at full speed
+# Refusals that say more about the line than about the message (no credit, barred): after
+# a few in a row the modem pauses instead of failing the whole queue at modem speed.
+LINE_REFUSALS = {8, 10, 21, 69}
+LINE_REFUSALS_BEFORE_PAUSE = 3
+LINE_PAUSE = 600.0
+
+
+class Reconnect(Exception):
+    """Close the port and connect again (asked from the web, or the port changed)."""
+
+
+class MessageTakenAway(Exception):
+    """The claimed message is no longer ours (recovered by another worker, cancelled)."""
+
+
+def reason_text(error: ModemError) -> str:
+    """The error as a sentence in the installation's language, with the modem's own words."""
+    sentence = gettext(error.reason)
+    return f"{sentence} ({error.detail})" if error.detail else sentence
+
+
+class Pacer:
+    """Per-SIM limits, counted in SMS parts: operators block lines that send too fast."""
+
+    def __init__(self, per_minute: int, per_day: int, sent_today: int, today: datetime.date):
+        self.per_minute = per_minute
+        self.per_day = per_day
+        self.recent: deque[float] = deque()
+        self.today = today
+        self.sent_today = sent_today
+
+    def wait_seconds(self, parts: int, now: float, today: datetime.date) -> float | None:
+        """0 if `parts` may go now, seconds to wait, or None when the day's quota is used."""
+        if today != self.today:
+            self.today, self.sent_today = today, 0
+        if self.per_day and self.sent_today + parts > self.per_day:
+            return None
+        while self.recent and now - self.recent[0] >= 60.0:
+            self.recent.popleft()
+        if not self.per_minute or len(self.recent) + parts <= self.per_minute:
+            return 0.0
+        return max(0.0, 60.0 - (now - self.recent[0]))
+
+    def record(self, parts: int, now: float) -> None:
+        self.recent.extend([now] * parts)
+        self.sent_today += parts
+
+
+class Worker:
+    def __init__(self, *, modem: Modem, exit_when_idle: bool = False, ignore_window: bool = False, stdout=None):
+        self.modem = modem
+        # Only for the demo's simulated modem: a real modem always obeys the send window.
+        self.ignore_window = ignore_window
+        self.exit_when_idle = exit_when_idle
+        self.stdout = stdout
+        self.shutdown = False
+        self.at: AtModem | None = None
+        self.started_at = timezone.now()
+        self.host = socket.gethostname()
+        self.settings: MessagingSettings | None = None
+        self.pacer: Pacer | None = None
+        self._due: dict[str, float] = {}
+        self._activity: list[ModemEvent] = []
+        self._claimed: deque[OutgoingMessage] = deque()
+        self._reports: list[messaging.Report] = []
+        self._line_refusals = 0
+        self._paused_until = 0.0
+        self.sent_count = 0
+
+    # Lifecycle ----------------------------------------------------------------------------
+    def run(self) -> None:
+        translation.activate(settings.LANGUAGE_CODE)
+        logger.info("Modem worker for %s started on %s", self.modem.name, self.host)
+        backoff = 1.0
+        while not self.shutdown:
+            try:
+                self.connect()
+                backoff = 1.0
+                self.serve()
+            except Reconnect:
+                self.activity(gettext("Reconnecting to the modem."))
+            except ModemError as error:
+                self.report_modem_error(error)
+                self.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+            except DB_ERRORS as error:
+                logger.warning("Database unavailable (%s); retrying", error)
+                connection.close()
+                self.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+            except Exception as error:
+                # A bug must not stop the modem (and with it, under honcho, the whole system).
+                logger.exception("Unexpected error in the modem worker for %s", self.modem.name)
+                self.report_modem_error(ModemError(gettext_noop("Unexpected error in the modem worker."), repr(error)))
+                self.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+            finally:
+                self.disconnect()
+        self.flush_activity(force=True)
+        self.publish(state=ModemState.DISCONNECTED)
+        logger.info("Modem worker for %s stopped (%d sent)", self.modem.name, self.sent_count)
+
+    def stop(self, *_args) -> None:
+        self.shutdown = True
+
+    def sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.shutdown and time.monotonic() < deadline:
+            time.sleep(min(0.2, deadline - time.monotonic()))
+
+    def connect(self) -> None:
+        self.modem.refresh_from_db()
+        self.publish(state=ModemState.CONNECTING, last_error="")
+        self.at = AtModem.open(self.modem.port, self.modem.baud_rate, command_timeout=self.modem.command_timeout)
+        self.at.initialise(
+            pin=self.modem.pin, init_commands=self.modem.init_commands.splitlines(), smsc=self.modem.smsc
+        )
+        identity = self.at.identify()
+        signal = self.at.signal()
+        self.at.keep_link_open()
+        self.publish(
+            state=ModemState.READY,
+            manufacturer=identity.manufacturer[:60],
+            model=identity.model[:60],
+            revision=identity.revision[:60],
+            imei=identity.imei[:20],
+            operator=self.at.operator()[:60],
+            signal_dbm=signal.dbm,
+            signal_bars=signal.bars,
+            calls_supported=self.at.calls_supported,
+            host=self.host[:100],
+        )
+        self.activity(
+            gettext("Connected to %(brand)s %(model)s on %(port)s.")
+            % {"brand": identity.manufacturer, "model": identity.model, "port": self.modem.port}
+        )
+        if not self.at.calls_supported:
+            self.activity(gettext("This modem cannot report incoming calls."), level="WARNING")
+        # Our own messages left in SENDING by a previous run of this worker.
+        self.recover(modems=[self.modem])
+        self.pacer = self.new_pacer()
+        self._due.clear()
+
+    def disconnect(self) -> None:
+        try:
+            self.release_claimed()
+            self.flush_reports()
+        except DB_ERRORS:
+            # Claims left behind are recovered at this worker's next start, or by any
+            # worker once they are old; reports are only a delivery confirmation.
+            logger.warning("Database unavailable while disconnecting", exc_info=True)
+            self._claimed.clear()
+            self._reports.clear()
+        if self.at is not None:
+            self.at.close()
+            self.at = None
+
+    def new_pacer(self) -> Pacer:
+        today = timezone.localdate()
+        midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+        sent_today = SentPart.objects.filter(modem=self.modem, sent_at__gte=midnight).count()
+        pacer = Pacer(self.modem.rate_per_minute, self.modem.rate_per_day, sent_today, today)
+        # What this SIM sent in the last minute still counts after a reconnect.
+        now, wall = time.monotonic(), timezone.now()
+        last_minute = SentPart.objects.filter(modem=self.modem, sent_at__gte=wall - datetime.timedelta(seconds=60))
+        for sent_at in last_minute.order_by("sent_at").values_list("sent_at", flat=True):
+            pacer.recent.append(now - (wall - sent_at).total_seconds())
+        return pacer
+
+    # The loop -----------------------------------------------------------------------------
+    def serve(self) -> None:
+        while not self.shutdown:
+            self.housekeeping()
+            if self.send_one():
+                continue
+            if self.exit_when_idle and not self.has_due_messages():
+                self.shutdown = True
+                break
+            self.idle()
+
+    def every(self, name: str, seconds: float) -> bool:
+        now = time.monotonic()
+        if now >= self._due.get(name, 0.0):
+            self._due[name] = now + seconds
+            return True
+        return False
+
+    def housekeeping(self) -> None:
+        if self.every("settings", SETTINGS_EVERY):
+            self.settings = MessagingSettings.load()
+            self.refresh_modem()
+            self.run_commands()
+            self.handle_events(self.at.pop_events())
+            self.flush_reports()
+        if self.every("heartbeat", HEARTBEAT_EVERY):
+            extra = {}
+            if self.every("signal", SIGNAL_EVERY):
+                signal = self.at.signal()
+                extra = {"signal_dbm": signal.dbm, "signal_bars": signal.bars}
+            self.publish(**extra)
+            self.flush_activity(force=True)
+        if self.every("promote", PROMOTE_EVERY):
+            messaging.messages_promote_due(today=timezone.localdate())
+        if self.every("recover", RECOVER_EVERY):
+            self.recover()  # claims of workers that died long ago, on any machine
+        if self.every("storage", STORAGE_EVERY):
+            self.read_storage()
+        if self.every("prune", PRUNE_EVERY):
+            ModemEvent.objects.filter(modem=self.modem, created_at__lt=timezone.now() - ACTIVITY_KEPT).delete()
+
+    def refresh_modem(self) -> None:
+        """Settings changed in the Modem tab reach the running worker within a second."""
+        port = self.modem.port
+        self.modem.refresh_from_db(fields=["enabled", "port", "rate_per_minute", "rate_per_day", "spanish_encoding"])
+        self.pacer.per_minute, self.pacer.per_day = self.modem.rate_per_minute, self.modem.rate_per_day
+        if self.modem.port != port:
+            raise Reconnect
+
+    def idle(self) -> None:
+        self.flush_activity()
+        self.flush_reports()
+        self.handle_events(self.at.poll(IDLE_WAIT))
+
+    def sending_allowed(self) -> bool:
+        """The start/stop switch, and "send on start-up" for a freshly started worker."""
+        current = self.settings
+        if current is None or not current.sending_enabled or not self.modem.enabled:
+            return False
+        if time.monotonic() < self._paused_until:
+            return False
+        return current.send_on_startup or (
+            current.sending_changed_at is not None and current.sending_changed_at >= self.started_at
+        )
+
+    def has_due_messages(self) -> bool:
+        """Is anything left that this worker could still send (for --exit-when-idle)?"""
+        if not self.sending_allowed():
+            return False
+        due = OutgoingMessage.objects.filter(status__in=["PENDING", "QUEUED"], send_date__lte=timezone.localdate())
+        if not self.in_window():
+            due = due.filter(is_test=True)
+        return due.exists()
+
+    def in_window(self) -> bool:
+        return self.ignore_window or self.settings.in_window(timezone.localtime().time())
+
+    # Sending ------------------------------------------------------------------------------
+    def send_one(self) -> bool:
+        """Send the next due message; False when there is nothing (allowed) to send."""
+        if not self.sending_allowed():
+            self.release_claimed()
+            return False
+        if not self.pacer_allows(1):
+            return False
+        if not self._claimed:
+            self._claimed.extend(
+                messaging.messages_claim(
+                    modem=self.modem,
+                    now=timezone.now(),
+                    today=timezone.localdate(),
+                    limit=self.claim_size(),
+                    tests_only=not self.in_window(),
+                )
+            )
+        if not self._claimed:
+            return False
+        message = self._claimed.popleft()
+        try:
+            parts = pdu.encode_submit(
+                message.phone,
+                message.text,
+                spanish=pdu.SpanishMode(self.modem.spanish_encoding),
+                concat_reference=self.at.next_concat_reference(),
+                status_report=True,
+            )
+        except pdu.PduError as error:
+            reason = gettext("The message cannot be encoded: %(error)s") % {"error": error}
+            self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
+            self.activity(gettext("Message %(id)d failed: %(reason)s") % {"id": message.pk, "reason": reason}, "ERROR")
+            return True
+        if not self.pacer_allows(len(parts)):
+            self._claimed.appendleft(message)
+            self.release_claimed()
+            return False
+        self.send(message, parts)
+        return True
+
+    def pacer_allows(self, parts: int) -> bool:
+        wait = self.pacer.wait_seconds(parts, time.monotonic(), timezone.localdate())
+        if wait is None or wait > 0:
+            self.release_claimed()
+            return False
+        return True
+
+    def claim_size(self) -> int:
+        """A few messages per claim saves statements; never more than the SIM may send soon,
+        so that other workers are not kept waiting."""
+        if not self.pacer.per_minute:
+            return CLAIM_BATCH
+        return max(1, min(CLAIM_BATCH, self.pacer.per_minute // 6))
+
+    def release_claimed(self) -> None:
+        """Give back claimed messages not yet handed to the modem (stop, switch, pacing)."""
+        while self._claimed:
+            message = self._claimed.popleft()
+            self.until_saved(lambda message=message: messaging.message_requeue(message))
+
+    def send(self, message: OutgoingMessage, parts: list[pdu.SubmitPdu]) -> None:
+        references: list[int] = []
+        handed = False
+
+        def on_handed() -> None:
+            nonlocal handed
+            if not handed:
+                if not messaging.message_mark_handed(message, now=timezone.now()):
+                    raise MessageTakenAway
+                handed = True
+
+        try:
+            for part in parts:
+                references.append(self.at.send_pdu(part, on_handed=on_handed))
+        except MessageTakenAway:
+            self.at.cancel_prompt()
+            self.activity(
+                gettext("Message %(id)d was taken over elsewhere; not sent from here.") % {"id": message.pk},
+                level="WARNING",
+            )
+            return
+        except DB_ERRORS:
+            # The database failed while marking the message handed: nothing was written to
+            # the modem after the prompt, so cancel it; recovery re-queues the message.
+            self.at.cancel_prompt()
+            raise
+        except ModemError as error:
+            self.after_send_error(message, error, handed=handed, sent_parts=len(references), total=len(parts))
+            # A silent or vanished modem, or one that cannot send: reconnect before the next.
+            if isinstance(error, CommandTimeout | PortError) or error.kind is ErrorKind.MODEM:
+                raise
+            return
+        self._line_refusals = 0
+        if self._paused_until:
+            self._paused_until = 0.0
+            self.publish(state=ModemState.READY, last_error="")
+        self.pacer.record(len(references), time.monotonic())
+        self.until_saved(lambda: messaging.message_mark_sent(message, references=references, now=timezone.now()))
+        self.sent_count += 1
+        if self.at.events:  # e.g. a delivery report that came with the answer
+            self.handle_events(self.at.pop_events())
+        self.activity(
+            gettext("Sent message %(id)d to %(phone)s (%(parts)d SMS).")
+            % {"id": message.pk, "phone": message.phone, "parts": len(references)}
+        )
+
+    def after_send_error(self, message, error: ModemError, *, handed: bool, sent_parts: int, total: int) -> None:
+        """Decide the message's fate. Only an error line from the modem means it refused
+        the message; silence after the PDU was written means it may have left."""
+        reason = reason_text(error)
+        if sent_parts:
+            reason = gettext("Only %(sent)d of %(total)d parts were sent: %(reason)s") % {
+                "sent": sent_parts,
+                "total": total,
+                "reason": reason,
+            }
+        refused = not isinstance(error, CommandTimeout | PortError)
+        if handed and not refused:
+            self.until_saved(lambda: messaging.message_mark_unknown(message, reason=reason))
+            text, level = gettext("Message %(id)d may have been sent: %(reason)s"), "WARNING"
+        elif sent_parts:
+            # Part of it reached the phone: never repeat it automatically.
+            self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
+            text, level = gettext("Message %(id)d failed: %(reason)s"), "ERROR"
+        elif refused and getattr(error, "code", None) in LINE_REFUSALS and self.line_refused(reason):
+            self.until_saved(lambda: messaging.message_requeue(message, reason=reason))
+            text, level = gettext("Message %(id)d queued again: %(reason)s"), "WARNING"
+        elif refused and error.kind is ErrorKind.PERMANENT:
+            self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
+            text, level = gettext("Message %(id)d failed: %(reason)s"), "ERROR"
+        elif refused and error.kind is ErrorKind.TRANSIENT:
+            self.until_saved(lambda: messaging.message_retry_later(message, reason=reason, now=timezone.now()))
+            text, level = gettext("Message %(id)d will be retried: %(reason)s"), "WARNING"
+        else:
+            # The modem, not the message, failed (no network, no SIM, silent before the prompt).
+            self.until_saved(lambda: messaging.message_requeue(message, reason=reason))
+            text, level = gettext("Message %(id)d queued again: %(reason)s"), "WARNING"
+        self.activity(text % {"id": message.pk, "reason": reason}, level=level)
+
+    def line_refused(self, reason: str) -> bool:
+        """Count a line-level refusal; True (pause, keep the message) once they repeat."""
+        self._line_refusals += 1
+        if self._line_refusals < LINE_REFUSALS_BEFORE_PAUSE:
+            return False
+        self._paused_until = time.monotonic() + LINE_PAUSE
+        text = gettext("Sending paused for %(minutes)d minutes: %(reason)s") % {
+            "minutes": LINE_PAUSE // 60,
+            "reason": reason,
+        }
+        self.activity(text, level="ERROR")
+        self.publish(state=ModemState.ERROR, last_error=text)
+        return True
+
+    def until_saved(self, write) -> None:
+        """Run a database write that must not be lost, waiting out a database restart."""
+        delay = 0.5
+        for _attempt in range(120):
+            try:
+                write()
+                return
+            except DB_ERRORS as error:
+                logger.warning("Database unavailable while saving a send result (%s); retrying", error)
+                connection.close()
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        raise OperationalError("The database stayed unavailable; the message is left for recovery")
+
+    def recover(self, *, modems=None) -> None:
+        requeued, unknown = messaging.messages_recover_abandoned(modems=modems, now=timezone.now())
+        if requeued or unknown:
+            self.activity(
+                gettext("Recovered after a stop: %(requeued)d message(s) queued again, %(unknown)d may have been sent.")
+                % {"requeued": requeued, "unknown": unknown},
+                level="WARNING",
+            )
+
+    # Receiving ----------------------------------------------------------------------------
+    def handle_events(self, events) -> None:
+        for event in events:
+            try:
+                self.handle_event(event)
+            except CommandError as error:
+                # e.g. +CMTI for a position already read and deleted: nothing to do.
+                logger.warning("Modem %s: could not handle %r: %s", self.modem.name, event, error)
+
+    def handle_event(self, event) -> None:
+        if isinstance(event, NewMessage | ReportStored):
+            stored = self.at.read_message(event.index)
+            if stored is not None:
+                self.take_stored(stored)
+        elif isinstance(event, MessageReceived):
+            self.store_deliver(event.deliver)
+        elif isinstance(event, ReportReceived):
+            self.store_report(event.report)
+        elif isinstance(event, Ring):
+            if not event.number and self.at.calls_supported:
+                return  # the +CLIP with the caller's number follows this RING
+            call = messaging.call_store(modem=self.modem, phone=event.number, now=timezone.now())
+            if call is not None:
+                self.activity(gettext("Incoming call from %(phone)s.") % {"phone": event.number or "?"})
+        elif isinstance(event, UssdReply):
+            self.activity(gettext("USSD answer: %(text)s") % {"text": event.text})
+
+    def read_storage(self) -> None:
+        """Everything on the SIM: messages that arrived while we were not listening."""
+        for stored in self.at.list_messages():
+            self.take_stored(stored)
+
+    def take_stored(self, stored: StoredMessage) -> None:
+        """Store it in the database first; only then delete it from the SIM."""
+        message = stored.message
+        if isinstance(message, pdu.Deliver):
+            self.store_deliver(message)
+        elif isinstance(message, pdu.StatusReport):
+            self.store_report(message, now=True)
+        elif message is None:
+            # Unreadable: keep the raw PDU rather than lose it.
+            messaging.incoming_store(
+                modem=self.modem,
+                phone="",
+                text=gettext("[unreadable message: %(pdu)s]") % {"pdu": stored.raw},
+                received_at=timezone.now(),
+            )
+        else:
+            return  # a draft or sent copy on the SIM: not ours to delete
+        self.at.delete_message(stored.index)
+
+    def store_deliver(self, deliver: pdu.Deliver) -> None:
+        stored = messaging.incoming_store(
+            modem=self.modem,
+            phone=deliver.sender,
+            text=deliver.text,
+            received_at=deliver.timestamp,
+            concat=deliver.concat,
+        )
+        if stored is not None:
+            self.activity(gettext("SMS received from %(phone)s.") % {"phone": deliver.sender})
+
+    def store_report(self, report: pdu.StatusReport, *, now: bool = False) -> None:
+        """Reports are recorded in batches (one per part sent adds up); `now` for a report
+        read from the SIM, which is deleted from it only once recorded."""
+        self._reports.append(
+            messaging.Report(report.reference, report.status, report.delivered, report.final, report.recipient)
+        )
+        if now:
+            self.flush_reports()
+
+    def flush_reports(self) -> None:
+        if self._reports:
+            reports, self._reports = self._reports, []
+            self.until_saved(
+                lambda: messaging.delivery_reports_record(modem=self.modem, reports=reports, now=timezone.now())
+            )
+
+    # Commands from the web ----------------------------------------------------------------
+    def run_commands(self) -> None:
+        for command in ModemCommand.objects.filter(modem=self.modem, status=CommandStatus.PENDING).order_by("id"):
+            try:
+                result = self.run_command(command)
+                status = CommandStatus.DONE
+            except Reconnect:
+                self.finish_command(command, CommandStatus.DONE, {})
+                raise
+            except ModemError as error:
+                result, status = {"error": reason_text(error)}, CommandStatus.FAILED
+            self.finish_command(command, status, result)
+
+    def run_command(self, command: ModemCommand) -> dict:
+        if command.kind == CommandKind.DETECT_PORTS:
+            from modem.ports import detect_ports
+
+            return {"ports": detect_ports()}
+        if command.kind == CommandKind.RECONNECT:
+            raise Reconnect
+        if command.kind == CommandKind.USSD:
+            reply = self.at.ussd(command.argument)
+            self.activity(gettext("USSD %(code)s: %(text)s") % {"code": command.argument, "text": reply.text})
+            return {"status": reply.status, "text": reply.text}
+        return {"error": gettext("Unknown modem command.")}
+
+    @staticmethod
+    def finish_command(command: ModemCommand, status: str, result: dict) -> None:
+        ModemCommand.objects.filter(pk=command.pk).update(status=status, result=result, done_at=timezone.now())
+
+    # Status and activity ------------------------------------------------------------------
+    def publish(self, **fields) -> None:
+        fields.setdefault("heartbeat_at", timezone.now())
+        try:
+            Modem.objects.filter(pk=self.modem.pk).update(**fields)
+        except DatabaseError:
+            logger.warning("Could not publish the modem status", exc_info=True)
+
+    def report_modem_error(self, error: ModemError) -> None:
+        text = reason_text(error)
+        logger.error("Modem %s: %s", self.modem.name, text)
+        self.activity(text, level="ERROR")
+        self.publish(state=ModemState.ERROR, last_error=text)
+
+    def activity(self, text: str, level: str = "INFO") -> None:
+        logger.log(getattr(logging, level, logging.INFO), "[%s] %s", self.modem.name, text)
+        if self.stdout is not None:
+            self.stdout.write(f"{timezone.localtime():%H:%M:%S} {text}")
+        self._activity.append(ModemEvent(modem=self.modem, level=level, text=text, created_at=timezone.now()))
+        if len(self._activity) >= 200:
+            self.flush_activity(force=True)
+
+    def flush_activity(self, force: bool = False) -> None:
+        if not self._activity or not (force or self.every("activity", 1.0)):
+            return
+        try:
+            ModemEvent.objects.bulk_create(self._activity)
+            self._activity = []
+        except DatabaseError:
+            logger.warning("Could not write the activity log", exc_info=True)

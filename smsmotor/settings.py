@@ -1,0 +1,200 @@
+"""SMS Motor settings, read from the environment.
+
+Every value has a safe default for a local installation: SQLite in the project folder,
+Spanish, America/La_Paz, mail printed to the console, django-q on the database broker.
+Production overrides them through environment variables (see `.env.example`) and the
+hardened `smsmotor.settings_production` module.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A `.env` file beside manage.py is optional; real environment variables win over it.
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# A development key is fine on a laptop; settings_production refuses to start without a real one.
+SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-key-change-me-in-production")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "smsmotor.apps.SmsMotorAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "import_export",
+    "django_q",
+    "accounts",
+    "messaging",
+    "loads",
+    "modem",
+    "credit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "smsmotor.urls"
+WSGI_APPLICATION = "smsmotor.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "smsmotor.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the project folder unless DATABASE_URL names another one, e.g.
+# mysql://smsmotor:secret@127.0.0.1:3306/smsmotor (MariaDB/MySQL through mysqlclient).
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+_engine = DATABASES["default"]["ENGINE"]
+if _engine == "django.db.backends.mysql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "charset": "utf8mb4",
+            # READ COMMITTED keeps row locks narrow, so workers claiming messages with
+            # SELECT ... FOR UPDATE SKIP LOCKED do not block one another on gap locks.
+            "isolation_level": "read committed",
+            "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+        }
+    )
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+elif _engine == "django.db.backends.sqlite3":
+    # Several processes (web, cluster, modem workers) share the file: wait for locks
+    # instead of failing at once, and let readers run beside the writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+elif _engine not in {"django.db.backends.postgresql"}:
+    raise ImproperlyConfigured(f"DATABASE_URL names an unsupported database engine: {_engine}")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Spanish first: the product's users are in Bolivia.
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="es")
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", default="America/La_Paz")
+USE_I18N = True
+USE_TZ = True
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}")
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed files served by whitenoise (after collectstatic); tests use the
+    # plain storage so that they need no collectstatic.
+    "staticfiles": {
+        "BACKEND": env.str("STATIC_STORAGE", default="whitenoise.storage.CompressedManifestStaticFilesStorage")
+    },
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# E-mail: printed to the console unless EMAIL_URL says e.g. smtp+tls://user:pass@host:587.
+# The SMTP account configured in the Server tab takes over for notifications.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="smsmotor@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# django-q2: the database is the broker unless Q_BROKER=redis (then REDIS_URL is used).
+Q_BROKER = env.str("Q_BROKER", default="orm")
+Q_CLUSTER = {
+    "name": "smsmotor",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": 300,
+    "retry": 360,
+    "max_attempts": 3,
+    "catch_up": False,
+    "label": _("Tasks"),
+    "sync": env.bool("Q_SYNC", default=False),
+}
+if Q_BROKER == "orm":
+    Q_CLUSTER["orm"] = "default"
+elif Q_BROKER == "redis":
+    Q_CLUSTER["redis"] = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+else:
+    raise ImproperlyConfigured("Q_BROKER must be 'orm' or 'redis'")
+
+# django-q2's own models use conditional indexes that MariaDB ignores; nothing of ours does.
+SILENCED_SYSTEM_CHECKS = ["models.W037"]
+
+# Event log: one text file per day in LOG_DIR, plus the console.
+LOG_DIR = env.path("LOG_DIR", default=BASE_DIR / "logs")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "event": {"format": "%(asctime)s %(levelname)s [%(process)d %(name)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "event"},
+        "daily_file": {
+            "class": "smsmotor.logs.DailyFileHandler",
+            "directory": str(LOG_DIR),
+            "formatter": "event",
+        },
+    },
+    "root": {"handlers": ["console", "daily_file"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"level": "INFO", "propagate": True},
+        # Request errors already carry their traceback; keep 4xx noise at WARNING.
+        "django.request": {"level": "WARNING", "propagate": True},
+        "django-q": {"level": "INFO", "propagate": True},
+    },
+}

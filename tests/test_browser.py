@@ -1,0 +1,226 @@
+"""Headless Chromium against a live server: log in, open every tab, keep a screenshot of each.
+
+Screenshots go to $TEST_ARTIFACTS/screenshots (default tests/artifacts/screenshots).
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from accounts.modules import Module
+from loads.models import Load, LoadType
+from messaging.models import MessageStatus, OutgoingMessage
+from messaging.services import message_transition
+from modem.models import Modem, ModemState
+from smsmotor.navigation import DATA_TABS, TOOLBAR
+from smsmotor.test import PASSWORD, make_user
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = Path(os.environ["TEST_ARTIFACTS"]) / "screenshots"
+
+# What an administrator must read on each tab, in Spanish.
+SPANISH_TAB_LABELS = {
+    "messaging:settings": "Mensajes",
+    "loads:settings": "Carga de datos",
+    "modem:settings": "Módem",
+    "accounts:server": "Servidor",
+    "credit:settings": "Crédito",
+    "accounts:users": "Usuarios",
+    "messaging:outgoing": "Envío de mensajes",
+    "messaging:incoming": "Mensajes entrantes",
+    "loads:history": "Histórico de cargas",
+    "loads:preview": "Vista previa de carga",
+    "modem:processing": "Procesando",
+}
+
+
+class BrowserTestCase(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Playwright's sync API runs an event loop in this thread; the ORM calls made here
+        # are plain synchronous test set-up.
+        cls.enterClassContext(mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
+        if not Path(CHROMIUM).exists():
+            raise RuntimeError(f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        cls.profile = tempfile.mkdtemp(prefix="chromium-")
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch_persistent_context(
+            cls.profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1366, "height": 800},
+            locale="es-BO",
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        shutil.rmtree(cls.profile, ignore_errors=True)
+        super().tearDownClass()
+
+    def setUp(self):
+        self.admin = make_user("admin", {Module.SERVER})
+        self.operator = make_user("operadora", {Module.OPERATOR})
+        load = Load.objects.create(type=LoadType.EXCEL, created_by=self.operator, rows_read=3, messages_created=2)
+        for i, phone in enumerate(["+59170000288", "+59171234567"]):
+            message = OutgoingMessage.objects.create(
+                phone=phone, text=f"Estimado cliente, su cuota {i + 1} vence el 30/11/2026.", load=load
+            )
+            if i == 0:
+                message_transition(message.pk, old=MessageStatus.PENDING, new=MessageStatus.QUEUED)
+        Modem.objects.create(name="Entel 1", port="/dev/ttyUSB0")
+        Modem.objects.update(
+            state=ModemState.READY, signal_bars=4, manufacturer="huawei", model="E173", heartbeat_at=timezone.now()
+        )
+        self.page = self.browser.new_page()
+        self.page.context.clear_cookies()
+
+    def tearDown(self):
+        self.page.close()
+
+    def log_in(self, username: str) -> None:
+        self.page.goto(self.live_server_url + "/")
+        expect(self.page.locator("h1")).to_contain_text("Iniciar sesión")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        expect(self.page.locator("#status-bar")).to_be_visible()
+
+    def shoot(self, name: str) -> None:
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def test_an_administrator_opens_every_tab_in_spanish(self):
+        self.log_in("admin")
+        self.assertEqual(self.page.locator("html").get_attribute("lang"), "es")
+        tabs = [tab for group in TOOLBAR for tab in group.tabs] + list(DATA_TABS)
+        for tab in tabs:
+            with self.subTest(tab=tab.url_name):
+                link = self.page.locator(f"a[href='{tab.url}']").first
+                expect(link).to_contain_text(SPANISH_TAB_LABELS[tab.url_name])
+                link.click()
+                self.page.wait_for_url(f"**{tab.url}")
+                expect(self.page.locator("main")).to_be_visible()
+                expect(self.page.locator("a.active, a.toolbar-button.active").first).to_contain_text(
+                    SPANISH_TAB_LABELS[tab.url_name]
+                )
+                self.assertNotIn("Server Error", self.page.content())
+                self.shoot("admin-" + tab.url_name.replace(":", "-"))
+        expect(self.page.locator("#status-bar")).to_contain_text("Listo")
+        expect(self.page.locator("#status-bar")).to_contain_text("huawei E173")
+
+    def test_an_operator_sees_only_the_operator_module(self):
+        self.log_in("operadora")
+        toolbar = self.page.locator("header.toolbar")
+        expect(toolbar).to_contain_text("Carga de datos")
+        expect(toolbar).to_contain_text("Envío de mensajes")
+        expect(toolbar).to_contain_text("Histórico de cargas")
+        for hidden in ["Usuarios", "Servidor", "Crédito", "Procesando", "Mensajes entrantes"]:
+            expect(toolbar).not_to_contain_text(hidden)
+        expect(self.page.locator("table")).to_contain_text("+59170000288")
+        self.shoot("operator-outgoing")
+        self.page.goto(self.live_server_url + "/users/")
+        expect(self.page.locator("main")).to_contain_text("Acceso denegado")
+        self.shoot("operator-403")
+
+    def test_a_test_sms_from_the_modem_tab_goes_out_through_the_simulated_modem(self):
+        import threading
+
+        from modem.sim.simulator import SimulatedModem
+        from modem.worker import Worker
+
+        sim = SimulatedModem(latency=0.2, report_delay=0.2)
+        link = Path(tempfile.mkdtemp(prefix="sim-")) / "modem"
+        sim.start(link=str(link))
+        self.addCleanup(sim.stop)
+        Modem.objects.filter(name="Entel 1").update(port=str(link), rate_per_minute=0, rate_per_day=0)
+        worker = Worker(modem=Modem.objects.get(name="Entel 1"))
+        thread = threading.Thread(target=worker.run)
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        self.addCleanup(worker.stop)
+
+        self.log_in("admin")
+        self.page.goto(self.live_server_url + "/modem/")
+        self.page.fill("input[name=phone]", "700 00288")
+        self.page.click("text=Enviar SMS de prueba")
+        expect(self.page.locator(".alert-success")).to_contain_text("+59170000288")
+        for _ in range(40):
+            self.page.reload()
+            if self.page.locator("td .badge", has_text="Entregado").count():
+                break
+            self.page.wait_for_timeout(250)
+        expect(self.page.locator("td .badge", has_text="Entregado").first).to_be_visible()
+        self.shoot("admin-modem-test-sms")
+        self.assertEqual([part.number for part in sim.sent], ["+59170000288"])
+        self.page.goto(self.live_server_url + "/modem/processing/")
+        expect(self.page.locator("table")).to_contain_text("+59170000288")
+        self.shoot("admin-processing")
+
+    def test_an_operator_loads_an_excel_file_after_its_preview(self):
+        from loads.excel import example_workbook
+
+        folder = Path(tempfile.mkdtemp(prefix="excel-"))
+        example = folder / "clientes.xlsx"
+        example.write_bytes(example_workbook())
+        self.log_in("operadora")
+        self.page.goto(self.live_server_url + "/loads/")
+        self.page.set_input_files("input[name=file]", str(example))
+        self.page.fill("input[name=send_date]", timezone.localdate().isoformat())
+        self.page.get_by_role("button", name="Vista previa").click()
+        expect(self.page.locator("[data-testid=messages]")).to_have_text("2")
+        expect(self.page.locator("table")).to_contain_text("+59170000288")
+        self.shoot("operator-excel-preview")
+        self.page.get_by_role("button", name="Confirmar y cargar").click()
+        expect(self.page.locator(".alert-success")).to_contain_text("2")
+        expect(self.page.locator("table")).to_contain_text("Excel")
+        self.shoot("operator-load-history")
+        self.assertEqual(OutgoingMessage.objects.filter(load__created_by=self.operator).count(), 4)
+        # The load's ID links to its messages in the Outgoing tab.
+        self.page.locator("table a").first.click()
+        expect(self.page.locator("table")).to_contain_text("Estimado Juan Pérez, su cuota 3")
+        expect(self.page.locator("table")).to_contain_text("+59171234567")
+        self.shoot("operator-loaded-messages")
+
+    def test_the_template_editor_counts_while_typing(self):
+        self.log_in("admin")
+        self.page.goto(self.live_server_url + "/loads/templates/")
+        self.page.fill("input[name=name]", "Cuota")
+        text = self.page.locator("textarea[name=text]")
+        text.fill("Hola <nombre>, su cuota vence el <fechavencimiento>.")
+        measure = self.page.locator("#template-measure")
+        expect(measure).to_contain_text("Juan Pérez Mamani")
+        expect(measure.locator("[data-field=encoding]")).to_have_text("GSM7")
+        text.fill("Hola <nombre>, ¿pagó su cuota? " * 3)
+        expect(measure.locator("[data-field=encoding]")).to_have_text("UCS2")
+        expect(measure.locator("[data-field=segments]")).to_have_text("2")
+        text.fill("Hola <saldo>")
+        expect(measure.locator("[data-field=error]")).to_contain_text("<saldo>")
+        self.shoot("admin-template-editor")
+
+    def test_the_page_switches_to_english(self):
+        self.log_in("admin")
+        self.page.select_option("select[name=language]", "en")
+        self.page.wait_for_load_state()
+        expect(self.page.locator("header.toolbar")).to_contain_text("Load history")
+        self.shoot("admin-english")
