@@ -11,13 +11,16 @@ import contextlib
 import csv
 import datetime
 import io
+import queue
 import re
+import threading
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
@@ -83,8 +86,15 @@ class Sheet:
     ignored_columns: list[str]  # original header texts: unnamed, or a second column with the same meaning
 
 
-def read_spreadsheet(file, filename: str, *, max_rows: int = 200_000) -> Sheet:
-    """Read an uploaded .xlsx or .csv. The content decides the format; `filename` is only a hint."""
+MAX_ROWS = 200_000
+
+
+def read_spreadsheet(file, filename: str, *, max_rows: int = MAX_ROWS, sink: "RowSink | None" = None) -> Sheet:
+    """Read an uploaded .xlsx or .csv. The content decides the format; `filename` is only a hint.
+
+    With a `sink`, rows are handed to it in batches as they are read (each row final: nothing
+    read later changes it) and the returned Sheet holds no rows.
+    """
     with contextlib.suppress(AttributeError, OSError):  # streams that cannot seek are read as they are
         file.seek(0)  # a view may already have peeked at the upload
     data = file.read()
@@ -93,9 +103,90 @@ def read_spreadsheet(file, filename: str, *, max_rows: int = 200_000) -> Sheet:
     if not data.strip():
         raise SpreadsheetError(gettext("The file is empty."))
     if data.startswith(b"PK"):
-        return _read_xlsx(data, max_rows=max_rows)
+        return _read_xlsx(data, max_rows=max_rows, sink=sink)
     _reject_binary(data)
-    return _read_csv(_decode(data), max_rows=max_rows)
+    return _read_csv(_decode(data), max_rows=max_rows, sink=sink)
+
+
+class RowSink:
+    """Where a streaming read puts what it finds: the header once, then batches of rows."""
+
+    batch_size = 2000
+
+    def header(self, columns: list[str], header_row: int) -> None:
+        raise NotImplementedError
+
+    def rows(self, rows: list[SheetRow]) -> None:
+        raise NotImplementedError
+
+
+class _End:
+    def __init__(self, sheet: Sheet | None = None, error: BaseException | None = None):
+        self.sheet, self.error = sheet, error
+
+
+class _QueueSink(RowSink):
+    def __init__(self):
+        self.queue: queue.Queue = queue.Queue(maxsize=8)  # a few batches ahead: memory stays flat
+        self.cancelled = threading.Event()
+
+    def put(self, item) -> None:
+        while not self.cancelled.is_set():
+            try:
+                self.queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+        raise _Cancelled
+
+    def header(self, columns: list[str], header_row: int) -> None:
+        self.put((columns, header_row))
+
+    def rows(self, rows: list[SheetRow]) -> None:
+        self.put(rows)
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def read_spreadsheet_batches(
+    file, filename: str, *, max_rows: int = MAX_ROWS
+) -> tuple[list[str], int, Iterator[list[SheetRow]]]:
+    """(columns, header row, batches of rows): the reading runs in a thread, so the caller can
+    store one batch while the next is parsed (the database works without holding the GIL).
+    Raises SpreadsheetError at once for a file without a usable header, or while iterating."""
+    sink = _QueueSink()
+    language = translation.get_language()
+
+    def produce() -> None:
+        try:
+            with translation.override(language):
+                sheet = read_spreadsheet(file, filename, max_rows=max_rows, sink=sink)
+            sink.put(_End(sheet))
+        except _Cancelled:
+            pass
+        except BaseException as exc:  # handed to the reading thread, which raises it
+            with contextlib.suppress(_Cancelled):
+                sink.put(_End(error=exc))
+
+    threading.Thread(target=produce, name="spreadsheet-reader", daemon=True).start()
+    first = sink.queue.get()
+    if isinstance(first, _End):
+        sink.cancelled.set()
+        raise first.error or SpreadsheetError(gettext("The file is empty."))
+    columns, header_row = first
+
+    def batches() -> Iterator[list[SheetRow]]:
+        try:
+            while not isinstance(item := sink.queue.get(), _End):
+                yield item
+            if item.error:
+                raise item.error
+        finally:
+            sink.cancelled.set()  # the caller stopped early: let the reader end
+
+    return columns, header_row, batches()
 
 
 # --- file formats -------------------------------------------------------------------------------
@@ -174,7 +265,7 @@ def _check_xlsx_zip(data: bytes) -> None:
         raise _not_a_spreadsheet()
 
 
-def _read_xlsx(data: bytes, *, max_rows: int) -> Sheet:
+def _read_xlsx(data: bytes, *, max_rows: int, sink: RowSink | None = None) -> Sheet:
     _check_xlsx_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -191,11 +282,16 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> Sheet:
             saw_data = saw_data or sheet_has_data
             if header is None:
                 continue
-            builder = _SheetBuilder(*header, epoch=workbook.epoch, max_rows=max_rows)
+            path = worksheet._worksheet_path
+            builder = _SheetBuilder(
+                *header,
+                epoch=workbook.epoch,
+                max_rows=max_rows,
+                sink=sink,
+                find_formulas=lambda path=path: _uncached_formulas(data, path),
+            )
             for number, values in rows:
                 builder.add(number, values)
-            if builder.saw_none:  # a None cell may be a formula that was never computed
-                builder.add_formula_errors(_uncached_formulas(data, worksheet._worksheet_path))
             return builder.sheet()
     finally:
         workbook.close()
@@ -282,7 +378,7 @@ def _column_index(reference: str) -> int:
     return index
 
 
-def _read_csv(text: str, *, max_rows: int) -> Sheet:
+def _read_csv(text: str, *, max_rows: int, sink: RowSink | None = None) -> Sheet:
     if not re.sub(r'[\s;,|"]', "", text):  # nothing but separators, as Excel saves an emptied sheet
         raise SpreadsheetError(gettext("The file is empty."))
     # The delimiter under which a phone header appears, with the most named columns, wins:
@@ -298,7 +394,7 @@ def _read_csv(text: str, *, max_rows: int) -> Sheet:
         raise _no_phone_column()
     rows = _csv_rows(text, best[1])
     header, _ = _find_header(rows)
-    builder = _SheetBuilder(*header, epoch=CALENDAR_WINDOWS_1900, max_rows=max_rows)
+    builder = _SheetBuilder(*header, epoch=CALENDAR_WINDOWS_1900, max_rows=max_rows, sink=sink)
     for number, values in rows:
         builder.add(number, values)
     return builder.sheet()
@@ -372,7 +468,16 @@ def _find_header(rows: Iterator[tuple[int, Iterable]]) -> tuple[tuple[int, list]
 
 
 class _SheetBuilder:
-    def __init__(self, header_row: int, header: list, *, epoch: datetime.datetime, max_rows: int):
+    def __init__(
+        self,
+        header_row: int,
+        header: list,
+        *,
+        epoch: datetime.datetime,
+        max_rows: int,
+        sink: RowSink | None = None,
+        find_formulas: Callable[[], set[tuple[int, int]]] | None = None,
+    ):
         self.header_row = header_row
         self.epoch = epoch
         self.max_rows = max_rows
@@ -391,52 +496,71 @@ class _SheetBuilder:
             else:
                 self.columns[index] = name
         self.width = len(header)
+        # Per column, once: where it is, its name and its cleaning function (the hot loop).
+        self.indexes = list(self.columns)
+        self.names = list(self.columns.values())
+        self.cleaners = [_CLEANERS[column_kind(name)] for name in self.names]
         self.unnamed_with_data: set[int] = set()
-        self.rows: dict[int, SheetRow] = {}
-        self.saw_none = False  # a None cell may be a formula without a computed value
+        self.rows: list[SheetRow] = []
+        self.count = 0
+        self.sink = sink
+        if sink:
+            sink.header(self.names, header_row)
+        self.find_formulas = find_formulas
+        # Row number -> names of its columns holding a formula without a computed value. Looked
+        # for at the first empty cell (openpyxl reads those formulas as None), so every row
+        # before it has none and every row is final once read.
+        self.formula_cells: dict[int, list[str]] | None = None
 
-    def add(self, number: int, values: Iterable) -> None:
-        values = list(values)
-        cells = {name: values[index] if index < len(values) else None for index, name in self.columns.items()}
-        self.saw_none = self.saw_none or any(value is None for value in cells.values())
-        if all(_is_empty(value) for value in cells.values()):
+    def add(self, number: int, values: Sequence) -> None:
+        width = len(values)
+        picked = [values[index] if index < width else None for index in self.indexes]
+        if self.formula_cells is None and any(value is None for value in picked):
+            self._find_formulas()
+        formulas = self.formula_cells.get(number) if self.formula_cells else None
+        if not formulas and all(_is_empty(value) for value in picked):
             return
-        for index in [*self.unnamed, *range(self.width, len(values))]:
-            if index < len(values) and not _is_empty(values[index]):
+        for index in self.unnamed:
+            if index < width and not _is_empty(values[index]):
                 self.unnamed_with_data.add(index)
-        self._check_size()
-        row = SheetRow(number=number, values={}, errors={})
-        for name, value in cells.items():
-            row.values[name], error = clean_cell(name, value, epoch=self.epoch)
-            if error:
-                row.errors[name] = error
-        self.rows[number] = row
-
-    def add_formula_errors(self, cells: set[tuple[int, int]]) -> None:
-        message = gettext("the cell has a formula without a computed value: open and save the file in Excel")
-        for row_number, column in sorted(cells):
-            name = self.columns.get(column - 1)
-            if name is None or row_number <= self.header_row:
-                continue
-            if row_number not in self.rows:  # every cell was an uncached formula: the row looked blank
-                self._check_size()
-                values = {other: clean_cell(other, None)[0] for other in self.columns.values()}
-                self.rows[row_number] = SheetRow(number=row_number, values=values, errors={})
-            self.rows[row_number].errors[name] = message
-
-    def _check_size(self) -> None:
-        if len(self.rows) >= self.max_rows:
+        for index in range(self.width, width):
+            if not _is_empty(values[index]):
+                self.unnamed_with_data.add(index)
+        if self.count >= self.max_rows:
             raise SpreadsheetError(
                 gettext("The file has more than %(max)d rows; split it in several files.") % {"max": self.max_rows}
             )
+        cleaned, errors, epoch = {}, {}, self.epoch
+        for name, clean, value in zip(self.names, self.cleaners, picked, strict=True):
+            cleaned[name], error = clean(value, epoch)
+            if error:
+                errors[name] = error
+        if formulas:
+            message = gettext("the cell has a formula without a computed value: open and save the file in Excel")
+            errors.update(dict.fromkeys(formulas, message))
+        self.count += 1
+        self.rows.append(SheetRow(number=number, values=cleaned, errors=errors))
+        if self.sink and len(self.rows) >= self.sink.batch_size:
+            self.sink.rows(self.rows)
+            self.rows = []
+
+    def _find_formulas(self) -> None:
+        self.formula_cells = {}
+        for row_number, column in sorted(self.find_formulas() if self.find_formulas else ()):
+            name = self.columns.get(column - 1)
+            if name is not None and row_number > self.header_row:
+                self.formula_cells.setdefault(row_number, []).append(name)
 
     def sheet(self) -> Sheet:
+        if self.sink and self.rows:
+            self.sink.rows(self.rows)
+            self.rows = []
         ignored = dict(self.ignored)
         ignored.update({index: "" for index in self.unnamed_with_data if index not in ignored})
         return Sheet(
             columns=list(self.columns.values()),
             header_row=self.header_row,
-            rows=[self.rows[number] for number in sorted(self.rows)],
+            rows=self.rows,
             ignored_columns=[ignored[index] for index in sorted(ignored)],
         )
 
@@ -457,16 +581,46 @@ def column_kind(name: str) -> str:
 
 def clean_cell(name: str, value: object, *, epoch=CALENDAR_WINDOWS_1900) -> tuple[object, str | None]:
     """(cleaned value, user-facing error or None) for one cell of column `name`."""
-    kind = column_kind(name)
-    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-        message = gettext("the cell shows the Excel error %(error)s: fix the formula") % {"error": value.strip()}
-        return (None if kind in ("date", "amount") else ""), message
-    if kind == "phone":
-        return _phone(value)
-    if kind == "date":
-        return _date(value, epoch)
-    if kind == "amount":
-        return _amount(value), None
+    return _CLEANERS[column_kind(name)](value, epoch)
+
+
+def _excel_error(value: object) -> str | None:
+    """The message for a cell showing "#N/A" and the like."""
+    if value.__class__ is str and "#" in value and value.strip() in EXCEL_ERRORS:
+        return gettext("the cell shows the Excel error %(error)s: fix the formula") % {"error": value.strip()}
+    return None
+
+
+def _clean_phone(value: object, epoch) -> tuple[str, str | None]:
+    if value.__class__ is int and value > 0:  # the usual: a number cell
+        return str(value), None
+    if value.__class__ is float and value.is_integer() and 0 < value < 1e15:  # 70000288.0
+        return str(int(value)), None
+    if message := _excel_error(value):
+        return "", message
+    return _phone(value)
+
+
+def _clean_date(value: object, epoch) -> tuple[datetime.date | None, str | None]:
+    if message := _excel_error(value):
+        return None, message
+    return _date(value, epoch)
+
+
+def _clean_amount(value: object, epoch) -> tuple[Decimal | str | None, str | None]:
+    if message := _excel_error(value):
+        return None, message
+    return _amount(value), None
+
+
+def _clean_text(value: object, epoch) -> tuple[str, str | None]:
+    if message := _excel_error(value):
+        return "", message
+    if value.__class__ is str:
+        text = value.strip()
+        if not text or (text[0] < "\xad" and text[-1] < "\xad"):  # no invisible mark: the first Cf is U+00AD
+            return text, None
+        return _strip(text), None
     return _text(value), None
 
 
@@ -647,3 +801,6 @@ def _parse_amount(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return -number if negative else number
+
+
+_CLEANERS = {"phone": _clean_phone, "date": _clean_date, "amount": _clean_amount, "text": _clean_text}

@@ -13,8 +13,10 @@ from django.test import SimpleTestCase
 from django.urls import reverse
 from openpyxl import Workbook
 
+from loads import services
 from loads.excel import example_workbook
 from loads.models import Load, LoadType, Template
+from loads.spreadsheet import SpreadsheetError
 from loads.templating import TemplateError, check_tokens, format_amount, render
 from messaging.models import MessageStatus, OutgoingMessage
 from smsmotor.test import BaseTestCase
@@ -148,6 +150,53 @@ class ImportExcelCommandTestCase(BaseTestCase):
     def test_a_missing_file_is_a_clear_error(self):
         with self.assertRaises(CommandError):
             call_command("import_excel", "/nonexistent.xlsx", "--send-date", "2026-11-25", stdout=StringIO())
+
+
+@time_machine.travel(TODAY, tick=False)
+class StreamingExcelLoadTestCase(BaseTestCase):
+    """load_create_from_excel stores batch by batch while the file is still being read."""
+
+    def load(self, content: bytes, name: str = "clientes.xlsx", **options) -> Load:
+        options.setdefault("send_date", datetime.date(2026, 11, 24))
+        return services.load_create_from_excel(file=io.BytesIO(content), file_name=name, user=self.bob, **options)
+
+    def test_a_file_of_many_batches_keeps_file_order_counts_and_row_numbers(self):
+        rows = [["Celular", "Mensaje", "Fecha de envío"]]
+        for i in range(5000):
+            phone = "12" if i % 1000 == 999 else f"7{i:07d}"  # rows 1001, 2001... are bad
+            rows.append([phone, f"Cuota {i}", "25/11/2026" if i % 2 else "24/11/2026"])
+        load = self.load(xlsx(rows))
+        self.assertEqual((load.rows_read, load.messages_created, load.rows_rejected), (5000, 4995, 5))
+        self.assertEqual([item["row"] for item in load.rejections], [1001, 2001, 3001, 4001, 5001])
+        texts = list(load.messages.order_by("pk").values_list("text", flat=True))
+        self.assertEqual(texts[:3], ["Cuota 0", "Cuota 1", "Cuota 2"])
+        self.assertEqual(texts[-1], "Cuota 4998")
+        self.assertEqual(load.messages.filter(status=MessageStatus.QUEUED).count(), 2500)
+        self.assertEqual(load.messages.filter(status=MessageStatus.PENDING).count(), 2495)  # the bad rows were odd
+        self.assertEqual(load.send_date, datetime.date(2026, 11, 24))
+        self.assertEqual(load.segments, 4995)
+
+    def test_nothing_is_kept_when_no_row_can_be_loaded(self):
+        with self.assertRaises(services.LoadError) as caught:
+            self.load(xlsx([["Teléfono", "Mensaje"], ["12", "Hola"], ["70000288", ""]]))
+        self.assertEqual([item["row"] for item in caught.exception.rejected], [2, 3])
+        self.assertFalse(Load.objects.exists())
+        self.assertFalse(OutgoingMessage.objects.exists())
+
+    def test_a_bad_file_stores_nothing(self):
+        with self.assertRaises(SpreadsheetError):
+            self.load(b"\x00\x01 not a spreadsheet", "datos.xlsx")
+        with self.assertRaises(services.LoadError):
+            self.load(xlsx([["Teléfono", "Nombre"], ["70000288", "Ana"]]))  # no message, no template
+        self.assertFalse(Load.objects.exists())
+
+    def test_a_file_damaged_half_way_stores_nothing(self):
+        rows = [["Teléfono", "Mensaje"]] + [[f"7{i:07d}", "Hola"] for i in range(6000)]
+        content = xlsx(rows)
+        with self.assertRaises(SpreadsheetError):
+            self.load(content[: len(content) * 2 // 3])  # a truncated upload
+        self.assertFalse(Load.objects.exists())
+        self.assertFalse(OutgoingMessage.objects.exists())
 
 
 class TemplatingTestCase(SimpleTestCase):

@@ -46,13 +46,14 @@ class Alphabet:
         for septet, char in shift.items():
             # A character in both tables costs one septet in the default one, so that one wins.
             self._septets.setdefault(char, (ESCAPE, septet))
+        self._chars = frozenset(self._septets)
 
     def septets(self, char: str) -> tuple[int, ...] | None:
         """The septets for one character (two for a shifted one), or None if it is not in here."""
         return self._septets.get(char)
 
     def fits(self, text: str) -> bool:
-        return all(char in self._septets for char in text)
+        return self._chars.issuperset(text)
 
     def units(self, text: str) -> list[tuple[int, ...]]:
         """Septets per character of a text that fits (KeyError otherwise: check with fits first)."""

@@ -2,12 +2,11 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loads import services
-from loads.models import LoadType, Template
-from loads.spreadsheet import SpreadsheetError, read_spreadsheet
+from loads.models import Template
+from loads.spreadsheet import SpreadsheetError
 
 
 class Command(BaseCommand):
@@ -36,18 +35,17 @@ class Command(BaseCommand):
                 raise CommandError(_("There is no user called “%(name)s”.") % {"name": user})
         try:
             with open(file, "rb") as handle:
-                sheet = read_spreadsheet(handle, file)
-            today = timezone.localdate()
-            plan = services.load_plan_from_sheet(sheet=sheet, template=chosen, send_date=day, today=today)
-            for item in plan.rejected:
-                self.stdout.write(_("  row %(row)d: %(reason)s") % item)
-            load = services.load_create(
-                plan=plan, type=LoadType.EXCEL, user=owner, today=today, template=chosen, file_name=file[-255:]
-            )
+                load = services.load_create_from_excel(
+                    file=handle, file_name=file[-255:], user=owner, send_date=day, template=chosen
+                )
         except OSError as error:
             raise CommandError(_("The file cannot be read: %(error)s") % {"error": error.strerror}) from error
-        except (SpreadsheetError, services.LoadError) as error:
+        except services.LoadError as error:
+            self._print_rejected(error.rejected)
             raise CommandError(str(error)) from error
+        except SpreadsheetError as error:
+            raise CommandError(str(error)) from error
+        self._print_rejected(load.rejections)
         self.stdout.write(_("Load %(id)d") % {"id": load.pk})
         self.stdout.write(
             _("%(rows)d rows read, %(messages)d messages, %(rejected)d rejected, %(segments)d SMS")
@@ -58,3 +56,7 @@ class Command(BaseCommand):
                 "segments": load.segments,
             }
         )
+
+    def _print_rejected(self, rejected: list[dict]) -> None:
+        for item in rejected:
+            self.stdout.write(_("  row %(row)d: %(reason)s") % item)
