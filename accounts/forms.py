@@ -4,7 +4,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ServerSettings
 from accounts.modules import Module
+from smsmotor.crypto import encrypt
 
 
 class ModulesField(forms.TypedMultipleChoiceField):
@@ -50,3 +52,53 @@ class UserCreateForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email"]
+
+
+class SmtpAccountForm(forms.ModelForm):
+    """The Server tab's e-mail account. The password is write-only: never sent back."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    clear_password = forms.BooleanField(label=_("Remove the saved password"), required=False)
+
+    class Meta:
+        model = ServerSettings
+        fields = ["smtp_sender", "smtp_host", "smtp_port", "smtp_security", "smtp_user"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = bool(self.instance.smtp_password_encrypted)
+        self.fields["password"].help_text = (
+            _("A password is saved; leave empty to keep it.") if saved else _("No password saved.")
+        )
+        if not saved:
+            del self.fields["clear_password"]
+
+    def save(self, commit: bool = True) -> ServerSettings:
+        account = super().save(commit=False)
+        if self.cleaned_data.get("password"):
+            account.smtp_password_encrypted = encrypt(self.cleaned_data["password"])
+        elif self.cleaned_data.get("clear_password"):
+            account.smtp_password_encrypted = ""
+        if commit:
+            account.save()
+        return account
+
+
+class TestEmailForm(forms.Form):
+    to = forms.EmailField(label=_("Send a test e-mail to"))
+
+
+class LicenceForm(forms.Form):
+    key = forms.CharField(
+        label=_("Licence key"),
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "class": "font-monospace"}),
+    )
+
+
+class EventLogForm(forms.Form):
+    keep_history = forms.BooleanField(label=_("Keep event history (daily files)"), required=False)

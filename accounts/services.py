@@ -3,10 +3,13 @@
 import logging
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.modules import Module, granted_modules, sync_module_groups
 
@@ -81,3 +84,68 @@ def database_status() -> dict:
     except DatabaseError as exc:
         info["error"] = str(exc)
     return info
+
+
+def test_email_send(*, to: str, by) -> None:
+    """The Server tab's "send test e-mail": now, so the administrator sees the server's answer."""
+    from accounts.mail import mail_send
+
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("SMS Motor: test e-mail")
+        body = _("This test e-mail was sent by %(user)s from the Server tab of SMS Motor.") % {
+            "user": by.get_username()
+        }
+    mail_send(to=to, subject=subject, body=body)
+    logger.info("Test e-mail sent to %s by %s", to, by.get_username())
+
+
+def event_log_switch(*, on: bool, by) -> None:
+    from accounts.models import ServerSettings
+    from smsmotor.logs import event_log_set_enabled
+
+    ServerSettings.objects.filter(pk=ServerSettings.load().pk).update(keep_history=on)
+    # Logged while the file log is still on (switching off) or once it is on again.
+    if not on:
+        logger.info("Event history turned off by %s", by.get_username())
+    event_log_set_enabled(settings.LOG_DIR, on)
+    if on:
+        logger.info("Event history turned on by %s", by.get_username())
+
+
+def event_log_clear(*, by) -> int:
+    from smsmotor.logs import event_log_clear as clear_files
+
+    count = clear_files(settings.LOG_DIR)
+    logger.info("Event log cleared by %s: %d files deleted", by.get_username(), count)
+    return count
+
+
+def licence_current(today=None):
+    """What the stored licence key allows today (verified again on every call)."""
+    from accounts.licensing import licence_state
+    from accounts.models import Licence
+
+    return licence_state(Licence.load().key, today)
+
+
+@transaction.atomic
+def licence_register(*, key: str, by):
+    """Store a licence key after checking its signature; LicenceError if it is not valid."""
+    from accounts.licensing import key_verify
+    from accounts.models import Licence
+
+    key = "".join(key.split())
+    terms = key_verify(key)
+    licence = Licence.load()
+    licence.key = key
+    # Shown and searched in the admin; the checks always read the key itself.
+    licence.company_name, licence.installed_on, licence.expires_on = terms.company, terms.installed_on, terms.expires_on
+    licence.save()
+    logger.info(
+        "Licence %s registered by %s: %s, expires %s",
+        terms.serial,
+        by.get_username() if by else "system",
+        terms.company,
+        terms.expires_on or "never",
+    )
+    return terms

@@ -1,15 +1,30 @@
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import services
-from accounts.forms import UserAccessFormSet, UserCreateForm
-from accounts.models import Licence
+from accounts.forms import (
+    EventLogForm,
+    LicenceForm,
+    SmtpAccountForm,
+    TestEmailForm,
+    UserAccessFormSet,
+    UserCreateForm,
+)
+from accounts.licensing import LicenceError
+from accounts.mail import MailError
+from accounts.models import ServerSettings
 from accounts.modules import Module, granted_modules, module_required
-from smsmotor.status import licence_status
+from smsmotor.logs import event_log_enabled, event_log_files, event_log_path
 
 User = get_user_model()
+logger = logging.getLogger("smsmotor.server")
+SHOW_BYTES = 512 * 1024  # a day's file can be big: the page shows its end
 
 
 @module_required(Module.SERVER)
@@ -63,15 +78,91 @@ def users(request):
 
 @module_required(Module.SERVER)
 def server(request):
-    licence = Licence.load()
-    licence_text, licence_ok = licence_status(licence)
+    account = ServerSettings.load()
+    smtp_form = SmtpAccountForm(instance=account, prefix="smtp")
+    test_form = TestEmailForm(prefix="test", initial={"to": request.user.email})
+    log_form = EventLogForm(initial={"keep_history": event_log_enabled(settings.LOG_DIR)})
+    licence_form = LicenceForm(prefix="licence")
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "smtp":
+        smtp_form = SmtpAccountForm(request.POST, instance=account, prefix="smtp")
+        if smtp_form.is_valid():
+            smtp_form.save()
+            logger.info("E-mail account changed by %s", request.user.get_username())
+            messages.success(request, _("E-mail account saved."))
+            return redirect("accounts:server")
+    elif request.method == "POST" and action == "test_email":
+        test_form = TestEmailForm(request.POST, prefix="test")
+        if test_form.is_valid():
+            to = test_form.cleaned_data["to"]
+            try:
+                services.test_email_send(to=to, by=request.user)
+            except MailError as error:
+                messages.error(request, _("The test e-mail was not sent: %(reason)s") % {"reason": error})
+            else:
+                messages.success(request, _("Test e-mail sent to %(to)s: check that it arrived.") % {"to": to})
+            return redirect("accounts:server")
+    elif request.method == "POST" and action == "licence":
+        licence_form = LicenceForm(request.POST, prefix="licence")
+        if licence_form.is_valid():
+            try:
+                terms = services.licence_register(key=licence_form.cleaned_data["key"], by=request.user)
+            except LicenceError as error:
+                licence_form.add_error("key", str(error))
+            else:
+                messages.success(request, _("Licence registered for %(company)s.") % {"company": terms.company})
+                return redirect("accounts:server")
+    elif request.method == "POST" and action == "event_log":
+        log_form = EventLogForm(request.POST)
+        if log_form.is_valid():
+            services.event_log_switch(on=log_form.cleaned_data["keep_history"], by=request.user)
+            messages.success(request, _("Event history setting saved."))
+            return redirect("accounts:server")
+    licence = services.licence_current()
     return render(
         request,
         "accounts/server.html",
         {
             "database": services.database_status(),
             "licence": licence,
-            "licence_text": licence_text,
-            "licence_ok": licence_ok,
+            "licence_form": licence_form,
+            "smtp_form": smtp_form,
+            "test_form": test_form,
+            "log_form": log_form,
+            "log_files": event_log_files(settings.LOG_DIR),
         },
     )
+
+
+@module_required(Module.SERVER)
+def event_log_show(request, name: str):
+    path = event_log_path(settings.LOG_DIR, name)
+    if path is None:
+        raise Http404
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        file.seek(max(0, size - SHOW_BYTES))
+        text = file.read().decode("utf-8", "replace")
+    return render(
+        request,
+        "accounts/event_log.html",
+        {"name": name, "text": text, "size": size, "truncated": size > SHOW_BYTES, "show_bytes": SHOW_BYTES},
+    )
+
+
+@module_required(Module.SERVER)
+def event_log_download(request, name: str):
+    path = event_log_path(settings.LOG_DIR, name)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/plain; charset=utf-8")
+
+
+@module_required(Module.SERVER)
+def event_log_clear(request):
+    files = event_log_files(settings.LOG_DIR)
+    if request.method == "POST":
+        count = services.event_log_clear(by=request.user)
+        messages.success(request, _("%(count)d event log files deleted.") % {"count": count})
+        return redirect("accounts:server")
+    return render(request, "accounts/event_log_clear.html", {"files": files})

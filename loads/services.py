@@ -5,13 +5,15 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
+from accounts.licensing import stopped_reason
+from accounts.services import licence_current
 from loads import erp
 from loads.models import IntegrationSource, Load, LoadSettings, LoadType, Template
 from loads.spreadsheet import Sheet, SheetRow, read_spreadsheet_batches
@@ -83,6 +85,10 @@ class _Planner:
             raise LoadError(_("The file has no “Mensaje” column: add one, or choose a template to write the messages."))
         if send_date is None and "send_date" not in columns:
             raise LoadError(_("Choose a send date, or add a “Fecha de envío” column to the file."))
+        licence = licence_current(today)
+        if not licence.ok:
+            raise LoadError(stopped_reason(licence))
+        self.company = licence.company  # the signature that closes every message
         self.template, self.send_date, self.today = template, send_date, today
         self.mode = spanish_mode()
         self.first_row_of: dict[tuple[str, str], int] = {}
@@ -105,6 +111,7 @@ class _Planner:
                 text = render(template.text, row.values) if template else str(row.values.get("message", "")).strip()
                 if not text:
                     raise LoadError(_("The message is empty."))
+                text = with_signature(text, self.company)
                 day = row.values.get("send_date") or send_date
                 if not isinstance(day, datetime.date):
                     raise LoadError(_("The send date is missing."))
@@ -361,11 +368,40 @@ def load_create_from_erp(
         )
     today = timezone.localdate()
     plan = load_plan_from_erp(reference_date=reference_date, send_date=send_date, template=template, today=today)
-    load = load_create(plan=plan, type=type, user=user, today=today, template=template, reference_date=reference_date)
-    if LoadSettings.load().notify_email:
-        # After the commit, through django-q: a slow or absent mail server never blocks the load.
-        transaction.on_commit(lambda: async_task("loads.tasks.send_load_summary", load.pk))
+    with transaction.atomic():  # the summary e-mail is queued with the load, or neither is
+        load = load_create(
+            plan=plan, type=type, user=user, today=today, template=template, reference_date=reference_date
+        )
+        load_summary_notify(load)
     return load
+
+
+def load_summary_notify(load: Load) -> None:
+    """E-mail the load's summary to the Data loading tab's address, through the outbox (in the
+    load's transaction; sent by django-q after the commit, retried while the server is down)."""
+    from messaging.models import NotificationKind
+    from messaging.notifications import notification_queue
+
+    address = LoadSettings.load().notify_email
+    if not address:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("SMS Motor: load %(id)d (%(type)s)") % {"id": load.pk, "type": load.get_type_display()}
+        lines = [
+            _("Load %(id)d, %(type)s, %(when)s")
+            % {
+                "id": load.pk,
+                "type": load.get_type_display(),
+                "when": timezone.localtime(load.created_at).strftime("%d/%m/%Y %H:%M"),
+            },
+            _("Reference date: %(date)s")
+            % {"date": load.reference_date.strftime("%d/%m/%Y") if load.reference_date else "-"},
+            _("Rows read: %(n)d") % {"n": load.rows_read},
+            _("Messages created: %(n)d (%(segments)d SMS)") % {"n": load.messages_created, "segments": load.segments},
+            _("Rows rejected: %(n)d") % {"n": load.rows_rejected},
+        ]
+        lines += [_("  row %(row)d: %(reason)s") % item for item in load.rejections[:200]]
+    notification_queue(kind=NotificationKind.LOAD, to=address, subject=subject, body="\n".join(lines))
 
 
 AUTOMATIC_LOAD_SCHEDULE = "smsmotor: automatic load"

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Licence
 from accounts.modules import Module, module_required
+from accounts.services import licence_current
 from loads import erp, excel, selectors, services
 from loads.forms import (
     AutomaticLoadForm,
@@ -276,7 +276,7 @@ def templates(request, pk=None):
             "templates": Template.objects.all(),
             "tokens": STANDARD_TOKENS,
             "measure": services.template_measure(
-                text=form["text"].value() or "", company=Licence.load().company_name, today=timezone.localdate()
+                text=form["text"].value() or "", company=licence_current().company, today=timezone.localdate()
             ),
             "test_form": TemplateTestForm(),
         },
@@ -287,7 +287,7 @@ def templates(request, pk=None):
 @module_required(Module.SERVER)
 def template_measure(request):
     measure = services.template_measure(
-        text=request.POST.get("text", "")[:2000], company=Licence.load().company_name, today=timezone.localdate()
+        text=request.POST.get("text", "")[:2000], company=licence_current().company, today=timezone.localdate()
     )
     return JsonResponse(measure)
 
@@ -300,9 +300,9 @@ def template_test(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["phone"]))
         return redirect("loads:template_edit", pk=pk)
-    text = services.template_measure(
-        text=template.text, company=Licence.load().company_name, today=timezone.localdate()
-    )["rendered"]
+    text = services.template_measure(text=template.text, company=licence_current().company, today=timezone.localdate())[
+        "rendered"
+    ]
     message = test_sms_queue(phone=form.cleaned_data["phone"], by=request.user, text=text)
     messages.success(
         request, _("Test message %(id)d queued for %(phone)s.") % {"id": message.pk, "phone": message.phone}

@@ -197,6 +197,54 @@ class IncomingCall(models.Model):
         return self.phone or str(_("Unknown number"))
 
 
+class NotificationKind(models.TextChoices):
+    INCOMING = "INCOMING", _("Incoming SMS")
+    CALL = "CALL", _("Incoming call")
+    LOAD = "LOAD", _("Load summary")
+    BALANCE = "BALANCE", _("Balance answer")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "PENDING", _("Pending")
+    SENT = "SENT", _("Sent")
+    FAILED = "FAILED", _("Failed")
+
+
+class Notification(models.Model):
+    """An e-mail to send: the outbox. Written in the same transaction as what it tells about,
+    delivered by django-q and retried until the SMTP server takes it (at-least-once)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("state"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    incoming = models.ForeignKey(
+        IncomingMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    call = models.ForeignKey(
+        IncomingCall, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+
+    class Meta:
+        verbose_name = _("e-mail notification")
+        verbose_name_plural = _("e-mail notifications")
+        indexes = [
+            # The retry job: pending ones whose next attempt is due.
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to}"
+
+
 class MessagingSettings(SingletonModel):
     """The Messages tab."""
 

@@ -379,8 +379,14 @@ def delivery_reports_record(*, modem, reports: list[Report], now) -> set[int]:
 @transaction.atomic
 def incoming_store(*, modem, phone: str, text: str, received_at, concat=None) -> IncomingMessage | None:
     """Store an incoming SMS, joining multipart ones; the message once all parts are in."""
+    from credit.services import balance_answer_from_sms
+    from messaging.notifications import incoming_notify
+
     if concat is None or concat.total <= 1:
-        return IncomingMessage.objects.create(modem=modem, phone=phone, text=text, received_at=received_at)
+        message = IncomingMessage.objects.create(modem=modem, phone=phone, text=text, received_at=received_at)
+        incoming_notify(message)
+        balance_answer_from_sms(phone=phone, text=text, received_at=received_at)
+        return message
     IncomingPart.objects.get_or_create(
         modem=modem,
         phone=phone,
@@ -400,9 +406,12 @@ def incoming_store(*, modem, phone: str, text: str, received_at, concat=None) ->
         modem=modem, phone=phone, text="".join(part.text for part in parts), received_at=parts[0].received_at
     )
     IncomingPart.objects.filter(pk__in=[part.pk for part in parts]).delete()
+    incoming_notify(message)  # one e-mail for the whole message
+    balance_answer_from_sms(phone=phone, text=message.text, received_at=message.received_at)
     return message
 
 
+@transaction.atomic
 def call_store(*, modem, phone: str, now, quiet_seconds: int = 30) -> IncomingCall | None:
     """One call per ringing: RING repeats every few seconds while the phone rings."""
     recent = IncomingCall.objects.filter(
@@ -411,4 +420,8 @@ def call_store(*, modem, phone: str, now, quiet_seconds: int = 30) -> IncomingCa
     if recent.exists():
         recent.update(received_at=now)
         return None
-    return IncomingCall.objects.create(modem=modem, phone=phone, received_at=now)
+    from messaging.notifications import call_notify
+
+    call = IncomingCall.objects.create(modem=modem, phone=phone, received_at=now)
+    call_notify(call)
+    return call

@@ -58,6 +58,8 @@ def incoming(request):
             name="mensajes-entrantes",
             file_format=request.GET["export"],
         )
-    page = Paginator(selectors.incoming_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    calls = selectors.calls_list()[:20]
+    page = Paginator(selectors.incoming_list().prefetch_related("notifications"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    calls = selectors.calls_list().prefetch_related("notifications")[:20]
     return render(request, "messaging/incoming.html", {"page": page, "calls": calls, "auto_refresh": True})

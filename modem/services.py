@@ -5,6 +5,7 @@ import logging
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import licence_current
 from messaging.models import MessageStatus, OutgoingMessage
 from messaging.services import message_transition
 from modem.models import CommandKind, Modem, ModemCommand
@@ -41,9 +42,12 @@ def modem_command_queue(*, modem: Modem, kind: str, argument: str = "", by=None)
 
 def test_sms_queue(*, phone: str, by, text: str = "") -> OutgoingMessage:
     """A test SMS, queued for today like any message, shown with its result in the Modem tab."""
-    text = text or _("SMS Motor test message, sent on %(time)s.") % {
-        "time": timezone.localtime().strftime("%d/%m/%Y %H:%M")
-    }
+    if not text:
+        text = _("SMS Motor test message, sent on %(time)s.") % {
+            "time": timezone.localtime().strftime("%d/%m/%Y %H:%M")
+        }
+        company = licence_current().company
+        text = f"{text} {company}" if company else text  # signed like every message sent
     message = OutgoingMessage.objects.create(phone=phone, text=text, is_test=True, send_date=timezone.localdate())
     message_transition(message.pk, old=MessageStatus.PENDING, new=MessageStatus.QUEUED)
     logger.info("Test SMS %s to %s queued by %s", message.pk, phone, by)

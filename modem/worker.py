@@ -18,6 +18,9 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts.licensing import stopped_reason
+from accounts.services import licence_current
+from credit import services as credit
 from messaging import services as messaging
 from messaging.models import MessagingSettings, OutgoingMessage, SentPart
 from modem.at import pdu
@@ -44,6 +47,7 @@ PROMOTE_EVERY = 2.0
 RECOVER_EVERY = 60.0
 STORAGE_EVERY = 120.0
 PRUNE_EVERY = 3600.0
+LICENCE_EVERY = 10.0  # a renewed licence restarts sending within this
 ACTIVITY_KEPT = datetime.timedelta(days=7)  # the Processing tab is live activity; the event log keeps the rest
 IDLE_WAIT = 0.5  # seconds of waiting for the modem when there is nothing to send
 CLAIM_BATCH = 20  # messages claimed at once at full speed
@@ -115,6 +119,8 @@ class Worker:
         self._line_refusals = 0
         self._paused_until = 0.0
         self.sent_count = 0
+        self.licence_ok = True
+        self._segments_unreported = 0  # for the Credit tab's counter, reported with the heartbeat
 
     # Lifecycle ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -146,6 +152,7 @@ class Worker:
             finally:
                 self.disconnect()
         self.flush_activity(force=True)
+        self.flush_counter()
         self.publish(state=ModemState.DISCONNECTED)
         logger.info("Modem worker for %s stopped (%d sent)", self.modem.name, self.sent_count)
 
@@ -241,6 +248,8 @@ class Worker:
             self.run_commands()
             self.handle_events(self.at.pop_events())
             self.flush_reports()
+        if self.every("licence", LICENCE_EVERY):
+            self.check_licence()
         if self.every("heartbeat", HEARTBEAT_EVERY):
             extra = {}
             if self.every("signal", SIGNAL_EVERY):
@@ -248,6 +257,7 @@ class Worker:
                 extra = {"signal_dbm": signal.dbm, "signal_bars": signal.bars}
             self.publish(**extra)
             self.flush_activity(force=True)
+            self.flush_counter()
         if self.every("promote", PROMOTE_EVERY):
             messaging.messages_promote_due(today=timezone.localdate())
         if self.every("recover", RECOVER_EVERY):
@@ -273,13 +283,31 @@ class Worker:
     def sending_allowed(self) -> bool:
         """The start/stop switch, and "send on start-up" for a freshly started worker."""
         current = self.settings
-        if current is None or not current.sending_enabled or not self.modem.enabled:
+        if current is None or not current.sending_enabled or not self.modem.enabled or not self.licence_ok:
             return False
         if time.monotonic() < self._paused_until:
             return False
         return current.send_on_startup or (
             current.sending_changed_at is not None and current.sending_changed_at >= self.started_at
         )
+
+    def flush_counter(self) -> None:
+        segments, self._segments_unreported = self._segments_unreported, 0
+        try:
+            credit.counter_add(segments)
+        except DatabaseError:
+            self._segments_unreported += segments  # next time
+            logger.warning("Could not update the message counter", exc_info=True)
+
+    def check_licence(self) -> None:
+        """An expired or forged licence stops sending; queued messages wait for a valid one."""
+        licence = licence_current()
+        if licence.ok != self.licence_ok:
+            self.licence_ok = licence.ok
+            if licence.ok:
+                self.activity(gettext("Licence valid again: sending resumes."))
+            else:
+                self.activity(stopped_reason(licence), "ERROR")
 
     def has_due_messages(self) -> bool:
         """Is anything left that this worker could still send (for --exit-when-idle)?"""
@@ -393,6 +421,7 @@ class Worker:
         self.pacer.record(len(references), time.monotonic())
         self.until_saved(lambda: messaging.message_mark_sent(message, references=references, now=timezone.now()))
         self.sent_count += 1
+        self._segments_unreported += len(references)
         if self.at.events:  # e.g. a delivery report that came with the answer
             self.handle_events(self.at.pop_events())
         self.activity(
@@ -560,6 +589,8 @@ class Worker:
             except ModemError as error:
                 result, status = {"error": reason_text(error)}, CommandStatus.FAILED
             self.finish_command(command, status, result)
+            if command.kind == CommandKind.USSD:
+                credit.balance_answer_from_command(command)
 
     def run_command(self, command: ModemCommand) -> dict:
         if command.kind == CommandKind.DETECT_PORTS:

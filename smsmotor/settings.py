@@ -150,6 +150,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="smsmotor@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Key for secrets kept in the database (the SMTP password): a Fernet key; when empty, one is
+# derived from SECRET_KEY (smsmotor/crypto.py).
+ENCRYPTION_KEY = env.str("ENCRYPTION_KEY", default="")
+# Licence keys are checked with this Ed25519 public key (base64url); `manage.py issue_licence
+# --generate-keypair` makes a pair. Without it, the installation runs unregistered.
+LICENCE_PUBLIC_KEY = env.str("LICENCE_PUBLIC_KEY", default="")
 
 # django-q2: the database is the broker unless Q_BROKER=redis (then REDIS_URL is used).
 Q_BROKER = env.str("Q_BROKER", default="orm")

@@ -14,6 +14,8 @@ os.environ.setdefault("LOG_DIR", str(ARTIFACTS / "logs"))
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Plain static storage: tests need no collectstatic.
 os.environ.setdefault("STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+# A licence key pair for tests only (its private half is in smsmotor/test.py); never a real one.
+os.environ.setdefault("LICENCE_PUBLIC_KEY", "QG-3imS2LZAKZaXBpjTMEjVczjR3OusPTkqphYI_q7U")
 
 from .settings import *  # noqa: E402, F403
 

@@ -40,27 +40,34 @@ class AutomaticLoadTestCase(DemoErpMixin, BaseTestCase):
         self.assertEqual(timezone.localtime(schedule.next_run).time(), datetime.time(7, 30))
         self.assertGreater(schedule.next_run, timezone.now())
         self.save(True, "09:15")
-        self.assertEqual(timezone.localtime(Schedule.objects.get().next_run).time(), datetime.time(9, 15))
+        self.assertEqual(
+            timezone.localtime(Schedule.objects.filter(name=AUTOMATIC_LOAD_SCHEDULE).get().next_run).time(),
+            datetime.time(9, 15),
+        )
         self.save(False)
-        self.assertFalse(Schedule.objects.exists())
+        self.assertFalse(Schedule.objects.filter(name=AUTOMATIC_LOAD_SCHEDULE).exists())
 
     def test_enabling_without_a_template_is_explained(self):
         response = self.client.post(reverse("loads:automatic"), {"automatic_enabled": "on", "automatic_time": "07:00"})
         self.assertContains(response, "Elija la plantilla de la carga automática.")
-        self.assertFalse(Schedule.objects.exists())
+        self.assertFalse(Schedule.objects.filter(name=AUTOMATIC_LOAD_SCHEDULE).exists())
 
     def test_the_scheduler_fires_the_automatic_load_once_a_day(self):
         self.save(True)
-        Schedule.objects.update(next_run=timezone.now() - datetime.timedelta(minutes=1))
+        Schedule.objects.filter(name=AUTOMATIC_LOAD_SCHEDULE).update(
+            next_run=timezone.now() - datetime.timedelta(minutes=1)
+        )
         scheduler()
         load = Load.objects.get()
         self.assertEqual(
             (load.type, load.reference_date, load.created_by), (LoadType.AUTOMATIC, timezone.localdate(), None)
         )
         self.assertGreater(load.messages_created, 0)
-        self.assertGreater(Schedule.objects.get().next_run, timezone.now())
+        self.assertGreater(Schedule.objects.filter(name=AUTOMATIC_LOAD_SCHEDULE).get().next_run, timezone.now())
         # Fired again the same day (a restart): the reminders are not queued twice.
-        Schedule.objects.update(next_run=timezone.now() - datetime.timedelta(minutes=1))
+        Schedule.objects.filter(name=AUTOMATIC_LOAD_SCHEDULE).update(
+            next_run=timezone.now() - datetime.timedelta(minutes=1)
+        )
         scheduler()
         self.assertEqual(Load.objects.count(), 1)
 

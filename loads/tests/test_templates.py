@@ -3,14 +3,14 @@ from django.urls import reverse
 from accounts.models import Licence
 from loads.models import Template
 from messaging.models import MessageStatus, OutgoingMessage
-from smsmotor.test import BaseTestCase
+from smsmotor.test import BaseTestCase, licence_install
 
 TEXT = "Estimado <nombre>, su cuota <numerocuota> de <moneda> <montocuota> vence el <fechavencimiento>."
 
 
 class TemplateEditorTestCase(BaseTestCase):
     def setUp(self):
-        Licence.objects.update_or_create(pk=1, defaults={"company_name": "Créditos Ñandú"})
+        licence_install("Créditos Ñandú")
         self.login(self.alice)
 
     def test_it_saves_a_template_with_known_tokens(self):
@@ -34,7 +34,7 @@ class TemplateEditorTestCase(BaseTestCase):
         self.assertEqual(measure["segments"], 2)  # over 70 UCS-2 characters (ú in Ñandú)
 
     def test_the_euro_sign_costs_two_septets(self):
-        Licence.objects.update_or_create(pk=1, defaults={"company_name": ""})
+        Licence.objects.update_or_create(pk=1, defaults={"key": ""})  # unregistered: no signature
         # 80 euro signs are 160 septets: one SMS; one more needs two.
         measure = self.client.post(reverse("loads:template_measure"), {"text": "€" * 80}).json()
         self.assertEqual((measure["encoding"], measure["segments"], measure["length"]), ("GSM7", 1, 80))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import Licence
 from messaging.models import MessagingSettings
 from modem.models import Modem, ModemState
-from smsmotor.test import BaseTestCase
+from smsmotor.test import BaseTestCase, licence_install
 
 
 class StatusBarTestCase(BaseTestCase):
@@ -41,5 +41,8 @@ class StatusBarTestCase(BaseTestCase):
 
     def test_it_shows_the_licence(self):
         self.assertIn("no registrada", self.status())
-        Licence.objects.update_or_create(pk=1, defaults={"key": "signed", "expires_on": None})
+        licence_install(expires_on=None)
+        self.assertIn("PERPETUA", self.status())
+        # The dates are the signed key's: editing the column changes nothing.
+        Licence.objects.update(expires_on="2026-01-01")
         self.assertIn("PERPETUA", self.status())
