@@ -28,6 +28,20 @@ class CreditError(ValueError):
     """The query cannot be made (a sentence for the user)."""
 
 
+# The usual Bolivian operators, created while there are no profiles at all (after migrate),
+# editable in the Credit tab: operators change their codes.
+DEFAULT_PROFILES = [
+    {"name": "Entel", "method": QueryMethod.USSD, "ussd_code": "*105#"},
+    {"name": "Tigo", "method": QueryMethod.USSD, "ussd_code": "*555#"},
+    {"name": "Viva", "method": QueryMethod.USSD, "ussd_code": "*123#"},
+]
+
+
+def default_profiles_ensure(**_kwargs) -> None:
+    if not OperatorProfile.objects.exists():
+        OperatorProfile.objects.bulk_create([OperatorProfile(**profile) for profile in DEFAULT_PROFILES])
+
+
 # --- the counter ------------------------------------------------------------------------------
 
 

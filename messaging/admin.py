@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import SingletonAdmin
-from messaging.models import IncomingCall, IncomingMessage, MessageStatus, MessagingSettings, OutgoingMessage
+from messaging.models import (
+    IncomingCall,
+    IncomingMessage,
+    MessageStatus,
+    MessagingSettings,
+    Notification,
+    OutgoingMessage,
+)
 from messaging.services import message_resend
 
 
@@ -64,3 +71,16 @@ class IncomingCallAdmin(admin.ModelAdmin):
 @admin.register(MessagingSettings)
 class MessagingSettingsAdmin(SingletonAdmin):
     pass
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The e-mail outbox: what went out, what waits for the SMTP server and why."""
+
+    list_display = ["id", "kind", "to", "subject", "status", "attempts", "created_at", "sent_at", "last_error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["=to", "subject"]
+    readonly_fields = ["kind", "to", "subject", "body", "status", "attempts", "last_error", "created_at", "sent_at"]
+    raw_id_fields = ["incoming", "call"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False

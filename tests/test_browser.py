@@ -19,7 +19,7 @@ from messaging.models import MessageStatus, OutgoingMessage
 from messaging.services import message_transition
 from modem.models import Modem, ModemState
 from smsmotor.navigation import DATA_TABS, TOOLBAR
-from smsmotor.test import PASSWORD, make_user
+from smsmotor.test import PASSWORD, SmtpServer, make_user
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -217,6 +217,32 @@ class BrowserTestCase(StaticLiveServerTestCase):
         text.fill("Hola <saldo>")
         expect(measure.locator("[data-field=error]")).to_contain_text("<saldo>")
         self.shoot("admin-template-editor")
+
+    def test_an_administrator_configures_smtp_and_the_test_e_mail_arrives(self):
+        smtp = SmtpServer(user="avisos@empresa.bo", password="Clave-Segura1").start()
+        self.addCleanup(smtp.stop)
+        self.log_in("admin")
+        self.page.goto(self.live_server_url + "/server/")
+        form = self.page.locator("[data-testid=smtp-form]")
+        form.locator("input[name=smtp-smtp_sender]").fill("avisos@empresa.bo")
+        form.locator("input[name=smtp-smtp_host]").fill("127.0.0.1")
+        form.locator("input[name=smtp-smtp_port]").fill(str(smtp.port))
+        form.locator("select[name=smtp-smtp_security]").select_option("none")
+        form.locator("input[name=smtp-smtp_user]").fill("avisos@empresa.bo")
+        form.locator("input[name=smtp-password]").fill("Clave-Segura1")
+        form.locator("button[type=submit]").click()
+        expect(self.page.locator(".alert-success")).to_contain_text("Cuenta de correo guardada")
+        # The password is never sent back to the browser.
+        self.assertEqual(self.page.locator("input[name=smtp-password]").input_value(), "")
+        self.assertNotIn("Clave-Segura1", self.page.content())
+        test = self.page.locator("[data-testid=test-email-form]")
+        test.locator("input[name=test-to]").fill("jefe@empresa.bo")
+        test.locator("button[type=submit]").click()
+        expect(self.page.locator(".alert-success")).to_contain_text("jefe@empresa.bo")
+        self.shoot("admin-server-smtp")
+        (mail,) = smtp.messages()
+        self.assertEqual((mail["From"], mail["To"]), ("avisos@empresa.bo", "jefe@empresa.bo"))
+        self.assertIn("admin", mail.get_content())
 
     def test_the_page_switches_to_english(self):
         self.log_in("admin")
