@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.licensing import stopped_reason
 from accounts.services import licence_current
+from credit.models import CreditSettings
 from messaging.models import MessagingSettings
 from modem.models import Modem
 
@@ -20,11 +21,13 @@ class StatusBar:
     licence_registered: bool
     licence_stopped: str | None  # the banner's sentence while loads and sends are stopped
     refresh_seconds: int
+    credit_left: int | None = None  # SMS left on the line, when under the Credit tab's threshold
 
 
 def status_bar() -> StatusBar:
     messaging = MessagingSettings.load()
     licence = licence_current()
+    credit = CreditSettings.load()
     return StatusBar(
         modems=list(Modem.objects.filter(enabled=True)),
         sending_enabled=messaging.sending_enabled,
@@ -34,4 +37,5 @@ def status_bar() -> StatusBar:
         licence_registered=licence.registered,
         licence_stopped=None if licence.ok else stopped_reason(licence),
         refresh_seconds=messaging.refresh_minutes * 60,
+        credit_left=credit.balance if credit.below_threshold else None,
     )

@@ -133,6 +133,7 @@ class CreditTabTestCase(BaseTestCase):
         page = self.client.get(reverse("credit:settings"))
         self.assertContains(page, "Saldo Bs 7.00")
         self.assertContains(page, 'data-testid="credit-warning"')
+        self.assertContains(self.client.get(reverse("messaging:outgoing")), "Crédito: quedan 5 SMS")  # every page
         self.client.post(reverse("credit:settings"), {"action": "reset"})
         self.assertEqual(CreditSettings.load().counter, 0)
 
