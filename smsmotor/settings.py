@@ -6,6 +6,7 @@ Production overrides them through environment variables (see `.env.example`) and
 hardened `smsmotor.settings_production` module.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "django_q",
+    "axes",
     "accounts",
     "messaging",
     "loads",
@@ -55,7 +57,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Brute-force protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user
+# from one address, that pair is locked out for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy, the client's address is in X-Forwarded-For (see README, Production).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
 
 ROOT_URLCONF = "smsmotor.urls"
 WSGI_APPLICATION = "smsmotor.wsgi.application"

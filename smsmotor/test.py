@@ -25,6 +25,14 @@ class BaseTestCase(TestCase):
     def login(self, user) -> None:
         self.client.force_login(user)
 
+    def log_in_with_password(self, username: str, password: str) -> bool:
+        """Through the login page, as a person does (and as django-axes counts)."""
+        from django.urls import reverse
+
+        self.client.logout()
+        self.client.post(reverse("login"), {"username": username, "password": password})
+        return "_auth_user_id" in self.client.session
+
 
 class SmtpServer:
     """A real SMTP server on loopback (aiosmtpd) for tests: keeps what it receives.

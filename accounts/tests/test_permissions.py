@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from smsmotor.navigation import BOTH, all_tabs
-from smsmotor.test import BaseTestCase, make_user
+from smsmotor.test import PASSWORD, BaseTestCase, make_user
 
 SERVER_ONLY_EXTRA = ["admin:index", "admin:messaging_outgoingmessage_changelist", "admin:accounts_user_changelist"]
 
@@ -61,7 +61,7 @@ class PermissionMatrixTestCase(BaseTestCase):
         self.assertEqual(self.client.get(reverse("admin:login")).status_code, 403)
 
     def test_a_disabled_user_cannot_log_in(self):
-        self.assertFalse(self.client.login(username="dave", password="correct horse battery staple"))
+        self.assertFalse(self.log_in_with_password("dave", "correct horse battery staple"))
 
     def test_the_403_page_is_in_spanish(self):
         self.login(self.bob)
@@ -71,3 +71,33 @@ class PermissionMatrixTestCase(BaseTestCase):
     def test_home_opens_the_first_page_of_the_module(self):
         self.login(self.bob)
         self.assertRedirects(self.client.get(reverse("home")), reverse("messaging:outgoing"))
+
+
+class BruteForceTestCase(BaseTestCase):
+    def test_repeated_bad_passwords_lock_the_user_out_even_with_the_right_one(self):
+        for _attempt in range(5):
+            self.assertFalse(self.log_in_with_password("alice", "not-her-password"))
+        response = self.client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "Demasiados intentos", status_code=429)
+        self.assertContains(response, "15 minutos", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        # Another user from the same computer is not locked out.
+        self.assertTrue(self.log_in_with_password("bob", PASSWORD))
+
+    def test_a_good_password_resets_the_count(self):
+        for _attempt in range(4):
+            self.log_in_with_password("alice", "typo")
+        self.assertTrue(self.log_in_with_password("alice", PASSWORD))
+        for _attempt in range(4):
+            self.log_in_with_password("alice", "typo")
+        self.assertTrue(self.log_in_with_password("alice", PASSWORD))
+
+    def test_csrf_is_enforced_on_the_login_and_on_settings(self):
+        from django.test import Client
+
+        strict = Client(enforce_csrf_checks=True)
+        response = strict.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+        self.assertEqual(response.status_code, 403)
+        strict.force_login(self.alice)
+        self.assertEqual(strict.post(reverse("credit:settings"), {"action": "reset"}).status_code, 403)

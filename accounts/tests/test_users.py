@@ -48,7 +48,7 @@ class UsersTabTestCase(BaseTestCase):
         self.login(self.alice)
         self.client.post(reverse("accounts:users"), self.rows(bob=(False, {Module.OPERATOR})))
         self.assertFalse(get_user_model().objects.get(username="bob").is_active)
-        self.assertFalse(self.client.login(username="bob", password=PASSWORD))
+        self.assertFalse(self.log_in_with_password("bob", PASSWORD))
 
     def test_an_administrator_cannot_lock_themself_out(self):
         self.login(self.alice)
@@ -77,7 +77,7 @@ class UsersTabTestCase(BaseTestCase):
         self.assertRedirects(response, reverse("accounts:users"))
         erika = get_user_model().objects.get(username="erika")
         self.assertEqual(granted_modules(erika), {Module.OPERATOR})
-        self.assertTrue(self.client.login(username="erika", password=PASSWORD))
+        self.assertTrue(self.log_in_with_password("erika", PASSWORD))
 
 
 class CreateAdminTestCase(BaseTestCase):
@@ -86,7 +86,7 @@ class CreateAdminTestCase(BaseTestCase):
         call_command("create_admin", stdout=out)
         match = re.search(r"^\s*(?:password|contraseña):\s*(\S+)$", out.getvalue(), re.MULTILINE)
         password = match.group(1)
-        self.assertTrue(self.client.login(username="admin", password=password))
+        self.assertTrue(self.log_in_with_password("admin", password))
         self.assertEqual(self.client.get(reverse("accounts:users")).status_code, 200)
 
         again = StringIO()
