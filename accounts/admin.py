@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Licence, ServerSettings, User
+from accounts.models import AuditEntry, Licence, ServerSettings, User
 
 
 @admin.register(User)
@@ -30,3 +30,23 @@ class LicenceAdmin(SingletonAdmin):
     # The licence is a signed key; its dates are read from it, not typed in.
     readonly_fields = ["company_name", "installed_on", "expires_on", "key"]
     fieldsets = [(_("Licence"), {"fields": readonly_fields})]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by the application, never edited."""
+
+    list_display = ["at", "user", "action", "target"]
+    list_filter = ["action"]
+    search_fields = ["target", "=user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

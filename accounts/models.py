@@ -70,3 +70,36 @@ class Licence(SingletonModel):
     def is_expired(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.expires_on is not None and self.expires_on < today
+
+
+class AuditAction(models.TextChoices):
+    SETTINGS = "SETTINGS", _("Settings changed")
+    USERS = "USERS", _("Users changed")
+    LICENCE = "LICENCE", _("Licence registered")
+    EVENT_LOG = "EVENT_LOG", _("Event log")
+    LOAD = "LOAD", _("Load")
+    LOAD_DELETE = "LOAD_DELETE", _("Load deleted")
+    TEST_SMS = "TEST_SMS", _("Test SMS")
+    TEST_EMAIL = "TEST_EMAIL", _("Test e-mail")
+    BALANCE = "BALANCE", _("Balance query")
+
+
+class AuditEntry(models.Model):
+    """Who did what, when: settings changed, loads made and deleted, tests sent. Written by
+    accounts.audit, never edited."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    target = models.CharField(_("what"), max_length=200)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["-at"], name="audit_newest_first")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.target}"

@@ -11,6 +11,8 @@ from django.db.utils import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit
+from accounts.models import AuditAction
 from accounts.modules import Module, granted_modules, sync_module_groups
 
 logger = logging.getLogger("smsmotor.accounts")
@@ -21,6 +23,7 @@ User = get_user_model()
 def user_set_access(*, user, enabled: bool, modules: set[Module], by) -> bool:
     """Set a user's enabled flag and modules; returns whether anything changed."""
     current = granted_modules(user)
+    was_enabled = user.is_active
     if enabled == user.is_active and modules == current:
         return False
     groups = _module_groups()
@@ -38,6 +41,16 @@ def user_set_access(*, user, enabled: bool, modules: set[Module], by) -> bool:
         ", ".join(sorted(m.value for m in modules)),
         by.username if by else "system",
     )
+    if by is not None:
+        audit(
+            user=by,
+            action=AuditAction.USERS,
+            target=_("User %(name)s") % {"name": user.username},
+            detail={
+                "enabled": {"from": was_enabled, "to": enabled},
+                "modules": {"from": sorted(current), "to": sorted(modules)},
+            },
+        )
     return True
 
 
@@ -95,7 +108,10 @@ def test_email_send(*, to: str, by) -> None:
         body = _("This test e-mail was sent by %(user)s from the Server tab of SMS Motor.") % {
             "user": by.get_username()
         }
-    mail_send(to=to, subject=subject, body=body)
+    try:
+        mail_send(to=to, subject=subject, body=body)
+    finally:  # tried is what counts: a failure is worth knowing too
+        audit(user=by, action=AuditAction.TEST_EMAIL, target=to)
     logger.info("Test e-mail sent to %s by %s", to, by.get_username())
 
 
@@ -104,6 +120,7 @@ def event_log_switch(*, on: bool, by) -> None:
     from smsmotor.logs import event_log_set_enabled
 
     ServerSettings.objects.filter(pk=ServerSettings.load().pk).update(keep_history=on)
+    audit(user=by, action=AuditAction.EVENT_LOG, target=_("Event history on") if on else _("Event history off"))
     # Logged while the file log is still on (switching off) or once it is on again.
     if not on:
         logger.info("Event history turned off by %s", by.get_username())
@@ -116,6 +133,7 @@ def event_log_clear(*, by) -> int:
     from smsmotor.logs import event_log_clear as clear_files
 
     count = clear_files(settings.LOG_DIR)
+    audit(user=by, action=AuditAction.EVENT_LOG, target=_("Event log cleared"), detail={"files": count})
     logger.info("Event log cleared by %s: %d files deleted", by.get_username(), count)
     return count
 
@@ -141,6 +159,12 @@ def licence_register(*, key: str, by):
     # Shown and searched in the admin; the checks always read the key itself.
     licence.company_name, licence.installed_on, licence.expires_on = terms.company, terms.installed_on, terms.expires_on
     licence.save()
+    audit(
+        user=by,
+        action=AuditAction.LICENCE,
+        target=terms.company,
+        detail={"serial": terms.serial, "expires_on": str(terms.expires_on) if terms.expires_on else "PERPETUAL"},
+    )
     logger.info(
         "Licence %s registered by %s: %s, expires %s",
         terms.serial,

@@ -5,6 +5,7 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("server/", views.server, name="server"),
+    path("server/audit/", views.audit_trail, name="audit"),
     path("server/logs/clear/", views.event_log_clear, name="event_log_clear"),
     path("server/logs/<str:name>/", views.event_log_show, name="event_log_show"),
     path("server/logs/<str:name>/download/", views.event_log_download, name="event_log_download"),

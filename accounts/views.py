@@ -3,11 +3,13 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import services
+from accounts.audit import audited_save
 from accounts.forms import (
     EventLogForm,
     LicenceForm,
@@ -18,7 +20,7 @@ from accounts.forms import (
 )
 from accounts.licensing import LicenceError
 from accounts.mail import MailError
-from accounts.models import ServerSettings
+from accounts.models import AuditAction, AuditEntry, ServerSettings
 from accounts.modules import Module, granted_modules, module_required
 from smsmotor.logs import event_log_enabled, event_log_files, event_log_path
 
@@ -87,7 +89,7 @@ def server(request):
     if request.method == "POST" and action == "smtp":
         smtp_form = SmtpAccountForm(request.POST, instance=account, prefix="smtp")
         if smtp_form.is_valid():
-            smtp_form.save()
+            audited_save(smtp_form, user=request.user, target=_("E-mail account"))
             logger.info("E-mail account changed by %s", request.user.get_username())
             messages.success(request, _("E-mail account saved."))
             return redirect("accounts:server")
@@ -166,3 +168,19 @@ def event_log_clear(request):
         messages.success(request, _("%(count)d event log files deleted.") % {"count": count})
         return redirect("accounts:server")
     return render(request, "accounts/event_log_clear.html", {"files": files})
+
+
+@module_required(Module.SERVER)
+def audit_trail(request):
+    entries = AuditEntry.objects.select_related("user").order_by("-at", "-id")
+    action = request.GET.get("action", "")
+    if action in AuditAction.values:
+        entries = entries.filter(action=action)
+    if request.GET.get("user"):
+        entries = entries.filter(user__username=request.GET["user"])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/audit.html",
+        {"page": page, "actions": AuditAction.choices, "action": action, "username": request.GET.get("user", "")},
+    )

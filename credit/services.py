@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit
+from accounts.models import AuditAction
 from credit.models import BalanceQuery, CreditSettings, OperatorProfile, QueryMethod, QueryStatus
 from messaging.models import MessageStatus, NotificationKind, OutgoingMessage
 from messaging.services import message_transition
@@ -58,6 +60,7 @@ def counter_add(segments: int) -> None:
 def counter_reset(*, by) -> None:
     CreditSettings.load()
     CreditSettings.objects.update(counter=0, counter_reset_at=timezone.now())
+    audit(user=by, action=AuditAction.SETTINGS, target=_("Message counter reset"))
     logger.info("Message counter reset by %s", by.get_username())
 
 
@@ -114,6 +117,8 @@ def balance_query_start(
         message_transition(message.pk, old=MessageStatus.PENDING, new=MessageStatus.QUEUED)
         query.message = message
     query.save()
+    if by is not None:
+        audit(user=by, action=AuditAction.BALANCE, target=profile.name, detail={"query": query.pk})
     logger.info(
         "Balance query %s (%s, %s) by %s",
         query.pk,

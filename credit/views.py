@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.audit import audited_save
 from accounts.modules import Module, module_required
 from credit import services
 from credit.forms import CounterForm, DailyQueryForm, OperatorProfileForm, QueryNowForm
@@ -29,13 +30,13 @@ def settings_view(request):
         if action == "counter":
             counter_form = CounterForm(request.POST, instance=credit, prefix="counter")
             if counter_form.is_valid():
-                counter_form.save()
+                audited_save(counter_form, user=request.user, target=_("Message counter"))
                 messages.success(request, _("Counter settings saved."))
                 return redirect("credit:settings")
         elif action == "daily":
             daily_form = DailyQueryForm(request.POST, instance=credit, prefix="daily")
             if daily_form.is_valid():
-                daily_form.save()
+                audited_save(daily_form, user=request.user, target=_("Daily balance query"))
                 services.balance_schedule_sync()
                 messages.success(request, _("Daily balance query saved."))
                 return redirect("credit:settings")
@@ -56,7 +57,11 @@ def settings_view(request):
         elif action == "profile":
             profile_form = OperatorProfileForm(request.POST, instance=editing, prefix="profile")
             if profile_form.is_valid():
-                profile_form.save()
+                audited_save(
+                    profile_form,
+                    user=request.user,
+                    target=_("Operator profile %(name)s") % {"name": profile_form.cleaned_data["name"]},
+                )
                 messages.success(request, _("Operator profile saved."))
                 return redirect("credit:settings")
     return render(

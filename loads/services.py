@@ -12,7 +12,9 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit
 from accounts.licensing import stopped_reason
+from accounts.models import AuditAction
 from accounts.services import licence_current
 from loads import erp
 from loads.models import IntegrationSource, Load, LoadSettings, LoadType, Template
@@ -166,7 +168,17 @@ def load_create(
     )
     _messages_insert(load, plan.messages, today=today, now=timezone.now())
     _log_load(load)
+    _audit_load(load)
     return load
+
+
+def _audit_load(load: Load) -> None:
+    audit(
+        user=load.created_by,
+        action=AuditAction.LOAD,
+        target=_("Load %(id)d (%(type)s)") % {"id": load.pk, "type": load.get_type_display()},
+        detail={"messages": load.messages_created, "rejected": load.rows_rejected, "file": load.file_name or ""},
+    )
 
 
 def _log_load(load: Load) -> None:
@@ -278,6 +290,7 @@ def load_create_from_excel(
         load.save(
             update_fields=["rows_read", "messages_created", "segments", "rows_rejected", "rejections", "send_date"]
         )
+        _audit_load(load)
     _log_load(load)
     return load
 
@@ -301,6 +314,12 @@ def load_cancel(*, load: Load, by) -> int:
         cancelled_count=F("cancelled_count") + count, cancelled_by=by, cancelled_at=timezone.now()
     )
     logger.info("Load %s deleted by %s: %d messages cancelled", load.pk, by.get_username(), count)
+    audit(
+        user=by,
+        action=AuditAction.LOAD_DELETE,
+        target=_("Load %(id)d (%(type)s)") % {"id": load.pk, "type": load.get_type_display()},
+        detail={"cancelled": count},
+    )
     return count
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audited_save
 from accounts.modules import Module, module_required
 from accounts.services import licence_current
 from loads import erp, excel, selectors, services
@@ -97,7 +98,7 @@ def automatic(request):
     form = AutomaticLoadForm(request.POST, instance=LoadSettings.load())
     if not form.is_valid():
         return settings_page(request, automatic_form=form)
-    form.save()
+    audited_save(form, user=request.user, target=_("Automatic load"))
     services.automatic_load_schedule_sync()
     messages.success(request, _("Automatic load settings saved."))
     return redirect("loads:settings")
@@ -108,7 +109,7 @@ def integration(request):
     source = IntegrationSource.load()
     form = IntegrationForm(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        audited_save(form, user=request.user, target=_("ERP integration"))
         if request.POST.get("action") == "test":
             try:
                 rows = erp.test_connection(source)
@@ -264,7 +265,9 @@ def templates(request, pk=None):
     current = get_object_or_404(Template, pk=pk) if pk else None
     form = TemplateForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = audited_save(
+            form, user=request.user, target=_("Template %(name)s") % {"name": form.cleaned_data["name"]}
+        )
         messages.success(request, _("Template %(name)s saved.") % {"name": saved.name})
         return redirect("loads:template_edit", pk=saved.pk)
     return render(

@@ -19,6 +19,7 @@ class MessagingSettingsForm(forms.ModelForm):
             "refresh_minutes",
             "notify_email",
             "include_last_sent",
+            "route_by_operator",
         ]
         widgets = {
             "window_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -268,6 +268,11 @@ class MessagingSettings(SingletonModel):
         _("notify replies to"), blank=True, help_text=_("Receives every incoming SMS and call.")
     )
     include_last_sent = models.BooleanField(_("include last message sent"), default=False)
+    route_by_operator = models.BooleanField(
+        _("send through a modem of the number's operator"),
+        default=False,
+        help_text=_("When a modem of that operator is working; otherwise through any modem."),
+    )
 
     class Meta:
         verbose_name = _("messages settings")

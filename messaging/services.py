@@ -111,7 +111,13 @@ def messages_promote_due(*, today: datetime.date) -> int:
 
 
 def messages_claim(
-    *, modem, now: datetime.datetime, today: datetime.date, limit: int = 1, tests_only: bool = False
+    *,
+    modem,
+    now: datetime.datetime,
+    today: datetime.date,
+    limit: int = 1,
+    tests_only: bool = False,
+    leave_prefixes: list[str] | tuple = (),
 ) -> list[OutgoingMessage]:
     """Take up to `limit` due messages for `modem` (QUEUED -> SENDING), oldest first.
 
@@ -120,7 +126,8 @@ def messages_claim(
     conditional UPDATE is what guarantees that exactly one worker wins each message. A
     worker that dies holding claimed messages it never handed to its modem loses nothing:
     recovery queues them again. Outside the send window only test messages (a person's
-    explicit request) are taken.
+    explicit request) are taken. Numbers starting with one of `leave_prefixes` are left for
+    the modems of their operator (modem.routing).
     """
     due = (
         OutgoingMessage.objects.filter(status=S.QUEUED, send_date__lte=today)
@@ -129,6 +136,11 @@ def messages_claim(
     )
     if tests_only:
         due = due.filter(is_test=True)
+    if leave_prefixes:
+        others = Q()
+        for prefix in leave_prefixes:
+            others |= Q(phone__startswith=prefix)
+        due = due.exclude(others)
     claimed = {"modem": modem, "claimed_at": now, "handed_at": None}
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:

@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit, form_changes
+from accounts.models import AuditAction
 from accounts.modules import Module, module_required
 from messaging import selectors, services
 from messaging.forms import MessagingSettingsForm, OutgoingFilterForm
@@ -19,7 +21,10 @@ def settings_view(request):
     current = MessagingSettings.load()
     form = MessagingSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
+        changes = form_changes(form)
         services.messaging_settings_update(data=form.cleaned_data)
+        if changes:
+            audit(user=request.user, action=AuditAction.SETTINGS, target=_("Messages tab"), detail=changes)
         messages.success(request, _("Messages settings saved."))
         return redirect("messaging:settings")
     return render(request, "messaging/settings.html", {"form": form, "settings": current})
@@ -30,6 +35,12 @@ def settings_view(request):
 def sending_switch(request):
     enabled = request.POST.get("sending") == "on"
     services.messaging_settings_update(data={"sending_enabled": enabled})
+    audit(
+        user=request.user,
+        action=AuditAction.SETTINGS,
+        target=_("Sending started.") if enabled else _("Sending stopped."),
+        detail={"sending_enabled": enabled},
+    )
     messages.success(request, _("Sending started.") if enabled else _("Sending stopped."))
     return redirect("messaging:settings")
 

@@ -20,6 +20,7 @@ class ModemForm(forms.ModelForm):
             "spanish_encoding",
             "rate_per_minute",
             "rate_per_day",
+            "route_prefixes",
         ]
         widgets = {
             "init_commands": forms.Textarea(attrs={"rows": 2}),

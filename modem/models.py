@@ -41,6 +41,16 @@ class Modem(models.Model):
     # Operators block SIMs that send too fast; counted in SMS parts.
     rate_per_minute = models.PositiveIntegerField(_("SMS per minute"), default=12)
     rate_per_day = models.PositiveIntegerField(_("SMS per day"), default=3000)
+    # Routing by operator (Messages tab): the numbers this modem's operator serves.
+    route_prefixes = models.CharField(
+        _("number prefixes of its operator"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The first digits of the mobile numbers of this SIM's operator, separated by commas (e.g. 71, 72, 73);"
+            " empty: the usual ones for the operator the modem reports."
+        ),
+    )
 
     # Live status, written by the worker.
     state = models.CharField(

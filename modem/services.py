@@ -5,6 +5,8 @@ import logging
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit
+from accounts.models import AuditAction
 from accounts.services import licence_current
 from messaging.models import MessageStatus, OutgoingMessage
 from messaging.services import message_transition
@@ -51,6 +53,7 @@ def test_sms_queue(*, phone: str, by, text: str = "") -> OutgoingMessage:
     message = OutgoingMessage.objects.create(phone=phone, text=text, is_test=True, send_date=timezone.localdate())
     message_transition(message.pk, old=MessageStatus.PENDING, new=MessageStatus.QUEUED)
     logger.info("Test SMS %s to %s queued by %s", message.pk, phone, by)
+    audit(user=by, action=AuditAction.TEST_SMS, target=phone, detail={"message": message.pk})
     return message
 
 

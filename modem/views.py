@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audited_save
 from accounts.modules import Module, module_required
 from messaging.models import OutgoingMessage
 from modem import services
@@ -22,7 +23,7 @@ def settings_view(request, pk=None):
     current = get_object_or_404(Modem, pk=pk) if pk else (modems[0] if modems else None)
     form = ModemForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = audited_save(form, user=request.user, target=_("Modem %(name)s") % {"name": form.cleaned_data["name"]})
         messages.success(request, _("Modem %(name)s saved.") % {"name": saved.name})
         return redirect("modem:edit", pk=saved.pk)
     detection = ModemCommand.objects.filter(kind=CommandKind.DETECT_PORTS).order_by("-id").first()
@@ -47,7 +48,7 @@ def settings_view(request, pk=None):
 def new(request):
     form = ModemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = audited_save(form, user=request.user, target=_("Modem %(name)s") % {"name": form.cleaned_data["name"]})
         messages.success(request, _("Modem %(name)s saved.") % {"name": saved.name})
         return redirect("modem:edit", pk=saved.pk)
     return render(request, "modem/new.html", {"form": form, "local_ports": detect_ports()})

@@ -36,6 +36,7 @@ from modem.at.driver import (
 )
 from modem.at.errors import CommandError, CommandTimeout, ErrorKind, ModemError, PortError, gettext_noop
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState
+from modem.routing import reserved_for_others
 
 logger = logging.getLogger("smsmotor.modem")
 
@@ -48,6 +49,9 @@ RECOVER_EVERY = 60.0
 STORAGE_EVERY = 120.0
 PRUNE_EVERY = 3600.0
 LICENCE_EVERY = 10.0  # a renewed licence restarts sending within this
+# Failed sends in a row (network refusals, a silent modem) before the modem is taken out of
+# rotation for LINE_PAUSE: its messages go to the other modems meanwhile.
+FAILURES_BEFORE_ROTATION_OUT = 5
 ACTIVITY_KEPT = datetime.timedelta(days=7)  # the Processing tab is live activity; the event log keeps the rest
 IDLE_WAIT = 0.5  # seconds of waiting for the modem when there is nothing to send
 CLAIM_BATCH = 20  # messages claimed at once at full speed
@@ -121,6 +125,7 @@ class Worker:
         self.sent_count = 0
         self.licence_ok = True
         self._segments_unreported = 0  # for the Credit tab's counter, reported with the heartbeat
+        self._failures_in_a_row = 0
 
     # Lifecycle ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -337,6 +342,7 @@ class Worker:
                     today=timezone.localdate(),
                     limit=self.claim_size(),
                     tests_only=not self.in_window(),
+                    leave_prefixes=self.leave_prefixes(),
                 )
             )
         if not self._claimed:
@@ -368,6 +374,14 @@ class Worker:
             self.release_claimed()
             return False
         return True
+
+    def leave_prefixes(self) -> list[str]:
+        """With routing by operator on: the numbers other working modems' operators serve,
+        looked up at every claim (one small query) so a modem coming up or going down
+        changes the routing at once."""
+        if not self.settings.route_by_operator:
+            return []
+        return reserved_for_others(self.modem)
 
     def claim_size(self) -> int:
         """A few messages per claim saves statements; never more than the SIM may send soon,
@@ -415,6 +429,7 @@ class Worker:
                 raise
             return
         self._line_refusals = 0
+        self._failures_in_a_row = 0
         if self._paused_until:
             self._paused_until = 0.0
             self.publish(state=ModemState.READY, last_error="")
@@ -461,6 +476,24 @@ class Worker:
             self.until_saved(lambda: messaging.message_requeue(message, reason=reason))
             text, level = gettext("Message %(id)d queued again: %(reason)s"), "WARNING"
         self.activity(text % {"id": message.pk, "reason": reason}, level=level)
+        if not (refused and error.kind is ErrorKind.PERMANENT):  # the message's fault, not the modem's
+            self.count_failure(reason)
+
+    def count_failure(self, reason: str) -> None:
+        """Repeated failures take the modem out of rotation; the others send its messages."""
+        self._failures_in_a_row += 1
+        if self._failures_in_a_row < FAILURES_BEFORE_ROTATION_OUT or self._paused_until:
+            return
+        self._failures_in_a_row = 0
+        self._paused_until = time.monotonic() + LINE_PAUSE
+        text = gettext("Out of rotation for %(minutes)d minutes after %(count)d failed sends: %(reason)s") % {
+            "minutes": LINE_PAUSE // 60,
+            "count": FAILURES_BEFORE_ROTATION_OUT,
+            "reason": reason,
+        }
+        self.activity(text, level="ERROR")
+        self.publish(state=ModemState.ERROR, last_error=text)
+        self.release_claimed()
 
     def line_refused(self, reason: str) -> bool:
         """Count a line-level refusal; True (pause, keep the message) once they repeat."""
@@ -628,8 +661,8 @@ class Worker:
         if self.stdout is not None:
             self.stdout.write(f"{timezone.localtime():%H:%M:%S} {text}")
         self._activity.append(ModemEvent(modem=self.modem, level=level, text=text, created_at=timezone.now()))
-        if len(self._activity) >= 200:
-            self.flush_activity(force=True)
+        if level == "ERROR" or len(self._activity) >= 200:
+            self.flush_activity(force=True)  # an error is worth keeping even if the process dies next
 
     def flush_activity(self, force: bool = False) -> None:
         if not self._activity or not (force or self.every("activity", 1.0)):

@@ -46,8 +46,8 @@ def manage(*args: str, log: Path) -> subprocess.Popen:
     )
 
 
-def start_simulator(link: Path, *, latency: float, log: Path) -> subprocess.Popen:
-    process = manage("simulate_modem", "--link", str(link), "--latency", str(latency), log=log)
+def start_simulator(link: Path, *, latency: float, log: Path, operator: str = "ENTEL") -> subprocess.Popen:
+    process = manage("simulate_modem", "--link", str(link), "--latency", str(latency), "--operator", operator, log=log)
     control_path = f"{link}.ctl"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
