@@ -154,7 +154,8 @@ def wrk(url: str, cookie: str, duration: int) -> dict:
 
 
 def measure(database: str, duration: int) -> dict[str, dict]:
-    cookie, load, phone = manage(database, "shell", "-c", SESSION).split()
+    manage(database, "collectstatic", "--noinput", "-v0")  # served by whitenoise, as in production
+    cookie, load, phone = manage(database, "shell", "-c", SESSION).strip().splitlines()[-1].split()
     server, base = serve(database)
     pages = {
         "Outgoing, by load ID": f"/messages/outgoing/?load={load}",

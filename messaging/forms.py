@@ -52,6 +52,10 @@ class OutgoingFilterForm(forms.Form):
             data.setdefault("date_from", first.isoformat())
             data.setdefault("date_to", last.isoformat())
         super().__init__(data, **kwargs)
+        # Rendered by hand, not by crispy: the tab is reloaded all day long.
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]

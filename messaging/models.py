@@ -28,6 +28,19 @@ class MessageStatus(models.TextChoices):
     CANCELLED = "CANCELLED", _("Cancelled")
 
 
+STATE_CSS = {
+    MessageStatus.SENT: "text-bg-success",
+    MessageStatus.DELIVERED: "text-bg-success",
+    MessageStatus.FAILED: "text-bg-danger",
+    MessageStatus.UNKNOWN: "text-bg-warning",
+    MessageStatus.CANCELLED: "text-bg-secondary",
+    MessageStatus.SENDING: "text-bg-info",
+}
+
+
+LOAD_TYPE_LABELS: dict = {}  # lazy labels by load type, filled as the tables ask
+
+
 class OutgoingMessage(models.Model):
     """One SMS to send: a row of the "Envío de mensajes" table.
 
@@ -97,8 +110,17 @@ class OutgoingMessage(models.Model):
         return f"#{self.pk} {self.phone}"
 
     @property
+    def state_css(self) -> str:
+        """The Bootstrap classes of its state badge (one lookup; the tables show thousands)."""
+        return STATE_CSS.get(self.status, "text-bg-light border")
+
+    @property
     def load_type(self):
-        return self.load.get_type_display() if self.load_id else ""
+        if not self.load_id:
+            return ""
+        from loads.models import LoadType
+
+        return LOAD_TYPE_LABELS.setdefault(self.load.type, LoadType(self.load.type).label)
 
     def is_due(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -15,6 +15,8 @@ class AdminSite(admin.AdminSite):
     site_header = _("SMS Motor administration")
     site_title = _("SMS Motor")
     index_title = _("Administration")
+    # The sidebar rebuilds the whole app list on every page; the index page has it anyway.
+    enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
         from accounts.modules import Module

@@ -1,5 +1,5 @@
 from smsmotor.navigation import DATA_TABS, TOOLBAR
-from smsmotor.status import status_bar
+from smsmotor.status import cached_status_bar
 
 
 def shell(request) -> dict:
@@ -8,7 +8,7 @@ def shell(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     toolbar = [(group, [tab for tab in group.tabs if tab.is_allowed(user)]) for group in TOOLBAR]
-    status = status_bar()
+    status = cached_status_bar()
     return {
         "toolbar": [(group, tabs) for group, tabs in toolbar if tabs],
         "data_tabs": [tab for tab in DATA_TABS if tab.is_allowed(user)],

@@ -171,6 +171,8 @@ ENCRYPTION_KEY = env.str("ENCRYPTION_KEY", default="")
 # Licence keys are checked with this Ed25519 public key (base64url); `manage.py issue_licence
 # --generate-keypair` makes a pair. Without it, the installation runs unregistered.
 LICENCE_PUBLIC_KEY = env.str("LICENCE_PUBLIC_KEY", default="")
+# Seconds a web process reuses the status bar it computed (0: every page computes it).
+STATUS_CACHE_SECONDS = env.int("STATUS_CACHE_SECONDS", default=5)
 
 # django-q2: the database is the broker unless Q_BROKER=redis (then REDIS_URL is used).
 Q_BROKER = env.str("Q_BROKER", default="orm")

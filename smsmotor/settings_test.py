@@ -20,6 +20,7 @@ os.environ.setdefault("LICENCE_PUBLIC_KEY", "QG-3imS2LZAKZaXBpjTMEjVczjR3OusPTkq
 from .settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STATUS_CACHE_SECONDS = 0  # tests change settings and look at the next page at once
 
 # whitenoise looks for STATIC_ROOT at start-up; tests serve from the finders instead.
 STATIC_ROOT = ARTIFACTS / "static"

@@ -1,7 +1,9 @@
 """What the status bar shows: modems, sending switch, licence."""
 
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.licensing import stopped_reason
@@ -39,3 +41,19 @@ def status_bar() -> StatusBar:
         refresh_seconds=messaging.refresh_minutes * 60,
         credit_left=credit.balance if credit.below_threshold else None,
     )
+
+
+_cached: tuple[float, StatusBar] | None = None
+
+
+def cached_status_bar() -> StatusBar:
+    """The status bar of every page, computed at most every STATUS_CACHE_SECONDS per process:
+    five queries and a signature check per page add up on a busy office server."""
+    global _cached
+    seconds = settings.STATUS_CACHE_SECONDS
+    now = time.monotonic()
+    if seconds and _cached is not None and now - _cached[0] < seconds:
+        return _cached[1]
+    status = status_bar()
+    _cached = (now, status)
+    return status

@@ -111,7 +111,11 @@ class Command(BaseCommand):
     def users(self) -> list:
         User = get_user_model()
         users = []
-        for username, module in [("cobranzas", Module.OPERATOR), ("sucursal", Module.OPERATOR), ("gerencia", Module.SERVER)]:
+        for username, module in [
+            ("cobranzas", Module.OPERATOR),
+            ("sucursal", Module.OPERATOR),
+            ("gerencia", Module.SERVER),
+        ]:
             user, created = User.objects.get_or_create(username=username)
             if created:
                 user.set_unusable_password()
