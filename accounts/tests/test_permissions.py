@@ -101,3 +101,65 @@ class BruteForceTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 403)
         strict.force_login(self.alice)
         self.assertEqual(strict.post(reverse("credit:settings"), {"action": "reset"}).status_code, 403)
+
+
+# Every page an operator may open (the operator module); everything else answers 403.
+OPERATOR_PAGES = {
+    "home",
+    "status",
+    "health",
+    "login",
+    "logout",
+    "set_language",
+    "messaging:outgoing",
+    "loads:settings",
+    "loads:excel_upload",
+    "loads:excel_confirm",
+    "loads:excel_example",
+    "loads:cancel",
+    "loads:history",
+}
+
+
+def every_url():
+    """(name, url) of every named page outside the admin, with sample arguments."""
+    from django.urls import get_resolver
+
+    def walk(resolver, prefix, namespace):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                name = pattern.namespace or namespace
+                if name != "admin":
+                    yield from walk(pattern, prefix + str(pattern.pattern), name)
+            elif pattern.name:
+                route = prefix + str(pattern.pattern)
+                route = route.replace("<int:pk>", "1").replace("<str:name>", "smsmotor-2026-11-24.log")
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), "/" + route
+
+    yield from walk(get_resolver(), "", None)
+
+
+class EveryUrlTestCase(BaseTestCase):
+    def test_an_operator_gets_403_from_every_server_page_by_get_and_post(self):
+        from modem.models import Modem
+
+        Modem.objects.create(pk=1, name="m", port="/dev/null")
+        self.login(self.bob)
+        checked = 0
+        for name, url in every_url():
+            if name in OPERATOR_PAGES:
+                continue
+            with self.subTest(url=url):
+                self.assertIn(self.client.get(url).status_code, (403, 405))  # 405: a POST-only action
+                self.assertEqual(self.client.post(url, {"action": "save"}).status_code, 403)
+                checked += 1
+        self.assertGreaterEqual(checked, 25)
+
+    def test_every_admin_page_is_closed_to_operators(self):
+        from django.contrib import admin
+
+        self.login(self.bob)
+        for model in admin.site._registry:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 403)

@@ -3,6 +3,8 @@
 import datetime
 import io
 import tempfile
+import time
+import zipfile
 from decimal import Decimal
 from io import StringIO
 
@@ -62,6 +64,28 @@ class ExcelLoadTestCase(BaseTestCase):
         self.assertContains(response, "fila 2")  # the duplicate names the first row
         self.assertFalse(Load.objects.exists())
         self.assertFalse(OutgoingMessage.objects.exists())
+
+    def test_a_50_mb_upload_is_refused_with_a_clear_message(self):
+        big = b"PK" + b"\0" * (50 * 2**20)
+        response = self.preview(big, send_date="2026-11-24")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "20 MB")
+        self.assertFalse(Load.objects.exists())
+
+    def test_a_zip_bomb_is_refused_without_inflating_it(self):
+        from django.utils import translation
+        from django.utils.translation import gettext
+
+        buffer = io.BytesIO(xlsx(self.FILE))
+        with zipfile.ZipFile(buffer, "a") as archive:
+            archive.writestr("xl/worksheets/sheet9.xml", b"<x/>")
+            archive.filelist[-1].file_size = 4 * 2**30  # declares 4 GB once inflated
+        started = time.monotonic()
+        response = self.preview(buffer.getvalue(), send_date="2026-11-24")
+        with translation.override("es"):
+            self.assertContains(response, gettext("The file is too big; split it in several files."))
+        self.assertLess(time.monotonic() - started, 5)
+        self.assertFalse(Load.objects.exists())
 
     def test_confirming_stores_the_load_and_its_messages(self):
         response = self.preview(xlsx(self.FILE), send_date="2026-11-24")
