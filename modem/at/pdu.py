@@ -435,7 +435,7 @@ def _layout(text: str, spanish: SpanishMode | str) -> tuple[Plan, list[list[int]
 
 def plan(text: str, spanish: SpanishMode = SpanishMode.UCS2) -> Plan:
     """What sending `text` costs with this Spanish mode (also the template editor's counter)."""
-    if set(text) <= charset.DEFAULT_CHARS:
+    if charset.DEFAULT_CHARS.issuperset(text):
         # Plain GSM-7, one septet per character: parts are a division (a load plans 100 000).
         single = _capacity(Encoding.GSM7, multipart=False)
         if len(text) <= single:
