@@ -37,9 +37,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the trail is written by the application, never edited."""
 
     list_display = ["at", "user", "action", "target"]
-    list_filter = ["action"]
+    list_filter = ["action", "at"]
     search_fields = ["target", "=user__username"]
-    date_hierarchy = "at"
     list_select_related = ["user"]
 
     def has_add_permission(self, request):

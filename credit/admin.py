@@ -17,6 +17,6 @@ class OperatorProfileAdmin(admin.ModelAdmin):
 @admin.register(BalanceQuery)
 class BalanceQueryAdmin(admin.ModelAdmin):
     list_display = ["requested_at", "profile", "method", "status", "answer", "balance", "answered_at", "automatic"]
-    list_filter = ["status", "method", "profile", "automatic"]
+    list_filter = ["status", "method", "profile", "automatic", "requested_at"]
+    list_select_related = ["profile"]
     readonly_fields = ["command", "message"]
-    date_hierarchy = "requested_at"

@@ -20,10 +20,11 @@ class LoadAdmin(admin.ModelAdmin):
         "segments",
         "cancelled_count",
     ]
+    # Dates by filter, not date_hierarchy: on a datetime column the hierarchy makes the
+    # database convert time zones, which MariaDB cannot do without its zone tables.
     list_filter = ["type", "created_at", "created_by"]
     search_fields = ["=id", "file_name", "created_by__username"]
     list_select_related = ["created_by"]
-    date_hierarchy = "created_at"
     readonly_fields = ["cancelled_count", "cancelled_by", "cancelled_at"]
 
 

@@ -74,7 +74,6 @@ class IncomingMessageAdmin(admin.ModelAdmin):
     list_filter = ["received_at", "modem"]
     search_fields = ["=phone", "text"]
     list_select_related = ["modem"]
-    date_hierarchy = "received_at"
 
 
 @admin.register(IncomingCall)
@@ -95,9 +94,8 @@ class NotificationAdmin(admin.ModelAdmin):
     """The e-mail outbox: what went out, what waits for the SMTP server and why."""
 
     list_display = ["id", "kind", "to", "subject", "status", "attempts", "created_at", "sent_at", "last_error"]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", "kind", "created_at"]
     search_fields = ["=to", "subject"]
     readonly_fields = ["kind", "to", "subject", "body", "status", "attempts", "last_error", "created_at", "sent_at"]
     raw_id_fields = ["incoming", "call"]
-    date_hierarchy = "created_at"
     show_full_result_count = False
