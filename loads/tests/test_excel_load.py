@@ -157,6 +157,25 @@ class ExcelLoadTestCase(BaseTestCase):
         loads = list(self.client.get(reverse("loads:history")).context["page"])
         self.assertEqual([load.created_by for load in loads], [self.bob])
 
+    def test_an_operator_cannot_read_export_or_delete_another_operators_load(self):
+        from accounts.modules import Module
+        from smsmotor.test import make_user
+
+        erika = make_user("erika", {Module.OPERATOR})
+        theirs = Load.objects.create(type=LoadType.EXCEL, created_by=erika, messages_created=1)
+        OutgoingMessage.objects.create(phone="+59170000288", text="Privado", load=theirs, status="QUEUED")
+        self.login(self.bob)
+        outgoing = self.client.get(reverse("messaging:outgoing"), {"load": theirs.pk})
+        self.assertNotContains(outgoing, "Privado")
+        export = self.client.get(reverse("messaging:outgoing"), {"load": theirs.pk, "export": "csv"})
+        self.assertNotIn(b"Privado", b"".join(export.streaming_content) if export.streaming else export.content)
+        history = self.client.get(reverse("loads:history"), {"export": "csv"})
+        self.assertEqual(history.status_code, 200)
+        self.assertNotIn(b"erika", history.content)
+        self.client.post(reverse("loads:cancel"), {"load": theirs.pk})
+        self.assertEqual(OutgoingMessage.objects.get(load=theirs).status, "QUEUED")
+        self.assertEqual(self.client.get(f"/admin/loads/load/{theirs.pk}/change/").status_code, 403)
+
 
 @time_machine.travel(TODAY, tick=False)
 class ImportExcelCommandTestCase(BaseTestCase):
