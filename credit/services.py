@@ -17,6 +17,7 @@ from credit.models import BalanceQuery, CreditSettings, OperatorProfile, QueryMe
 from messaging.models import MessageStatus, NotificationKind, OutgoingMessage
 from messaging.services import message_transition
 from modem.models import CommandKind, Modem, ModemCommand
+from smsmotor.schedules import daily_schedule_sync
 
 logger = logging.getLogger("smsmotor.credit")
 
@@ -215,24 +216,11 @@ def balance_answer_from_sms(*, phone: str, text: str, received_at) -> bool:
 
 def balance_schedule_sync(*, now: datetime.datetime | None = None) -> None:
     """Create, move or remove the django-q schedule of the daily balance query."""
-    from django_q.models import Schedule
-
     credit = CreditSettings.load()
-    if not credit.automatic_query or credit.profile_id is None:
-        Schedule.objects.filter(name=BALANCE_SCHEDULE).delete()
-        return
-    now = timezone.localtime(now)
-    next_run = now.replace(
-        hour=credit.automatic_query_time.hour, minute=credit.automatic_query_time.minute, second=0, microsecond=0
-    )
-    if next_run <= now:
-        next_run += datetime.timedelta(days=1)
-    Schedule.objects.update_or_create(
+    enabled = credit.automatic_query and credit.profile_id is not None
+    daily_schedule_sync(
         name=BALANCE_SCHEDULE,
-        defaults={
-            "func": "credit.tasks.balance_query_daily",
-            "schedule_type": Schedule.DAILY,
-            "next_run": next_run,
-            "repeats": -1,
-        },
+        func="credit.tasks.balance_query_daily",
+        at=credit.automatic_query_time if enabled else None,
+        now=now,
     )

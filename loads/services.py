@@ -33,6 +33,7 @@ from messaging.phones import normalize_phone
 from messaging.services import messages_transition
 from modem.at import pdu
 from modem.models import Modem
+from smsmotor.schedules import daily_schedule_sync
 
 logger = logging.getLogger("smsmotor.loads")
 
@@ -429,24 +430,10 @@ AUTOMATIC_LOAD_SCHEDULE = "smsmotor: automatic load"
 def automatic_load_schedule_sync(*, now: datetime.datetime | None = None) -> None:
     """Create, move or remove the django-q schedule of the daily automatic load to match
     the Data loading settings."""
-    from django_q.models import Schedule
-
     load_settings = LoadSettings.load()
-    if not load_settings.automatic_enabled:
-        Schedule.objects.filter(name=AUTOMATIC_LOAD_SCHEDULE).delete()
-        return
-    now = timezone.localtime(now)
-    next_run = now.replace(
-        hour=load_settings.automatic_time.hour, minute=load_settings.automatic_time.minute, second=0, microsecond=0
-    )
-    if next_run <= now:
-        next_run += datetime.timedelta(days=1)
-    Schedule.objects.update_or_create(
+    daily_schedule_sync(
         name=AUTOMATIC_LOAD_SCHEDULE,
-        defaults={
-            "func": "loads.tasks.automatic_load",
-            "schedule_type": Schedule.DAILY,
-            "next_run": next_run,
-            "repeats": -1,
-        },
+        func="loads.tasks.automatic_load",
+        at=load_settings.automatic_time if load_settings.automatic_enabled else None,
+        now=now,
     )

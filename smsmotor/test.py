@@ -85,6 +85,21 @@ class SmtpServer:
             self.controller.stop()
             self.controller = None
 
+    def as_default_mail_server(self, test_case) -> "SmtpServer":
+        """Start it and make it the environment's mail server for `test_case` (stopped after)."""
+        from django.test import override_settings
+
+        self.start()
+        test_case.addCleanup(self.stop)
+        test_case.enterContext(
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=self.port,
+            )
+        )
+        return self
+
     def messages(self) -> list:
         """The received e-mails, parsed (email.message.EmailMessage)."""
         import email

@@ -3,7 +3,6 @@
 import datetime
 from decimal import Decimal
 
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Schedule
@@ -34,15 +33,7 @@ class ParseBalanceTestCase(BaseTestCase):
 class BalanceQueryWorkerTestCase(WorkerTestCase):
     def setUp(self):
         super().setUp()
-        self.smtp = SmtpServer().start()
-        self.addCleanup(self.smtp.stop)
-        self.enterContext(
-            override_settings(
-                EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                EMAIL_HOST="127.0.0.1",
-                EMAIL_PORT=self.smtp.port,
-            )
-        )
+        self.smtp = SmtpServer().as_default_mail_server(self)
         self.user = make_user("alice", {Module.SERVER})
 
     def test_a_ussd_answer_is_stored_parsed_and_e_mailed(self):

@@ -12,7 +12,7 @@ from django_q.scheduler import scheduler
 from loads.management.commands.create_demo_erp import QUERY, TEMPLATE, create_demo_database
 from loads.models import IntegrationSource, Load, LoadType, Template
 from loads.services import AUTOMATIC_LOAD_SCHEDULE
-from smsmotor.test import BaseTestCase
+from smsmotor.test import BaseTestCase, SmtpServer
 
 
 class DemoErpMixin:
@@ -76,34 +76,11 @@ class LoadSummaryEmailTestCase(DemoErpMixin, BaseTestCase):
     """The summary goes through a real SMTP server on loopback."""
 
     def test_a_manual_load_e_mails_its_summary(self):
-        import socket
-
-        from aiosmtpd.controller import Controller
-        from aiosmtpd.handlers import Sink
-        from django.test import override_settings
-
-        received = []
-
-        class Keep(Sink):
-            async def handle_DATA(self, server, session, envelope):
-                received.append(envelope)
-                return "250 OK"
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-        controller.start()
-        self.addCleanup(controller.stop)
         from loads.models import LoadSettings
 
+        smtp = SmtpServer().as_default_mail_server(self)
         LoadSettings.objects.update_or_create(pk=1, defaults={"notify_email": "cobranzas@example.bo"})
-        with (
-            override_settings(
-                EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port
-            ),
-            self.captureOnCommitCallbacks(execute=True),
-        ):
+        with self.captureOnCommitCallbacks(execute=True):
             self.client.post(
                 reverse("loads:erp_load"),
                 {
@@ -114,8 +91,8 @@ class LoadSummaryEmailTestCase(DemoErpMixin, BaseTestCase):
                 },
             )
         load = Load.objects.get()
-        self.assertEqual(len(received), 1)
-        body = received[0].content.decode()
-        self.assertEqual(received[0].rcpt_tos, ["cobranzas@example.bo"])
+        self.assertEqual(len(smtp.received), 1)
+        body = smtp.received[0].content.decode()
+        self.assertEqual(smtp.received[0].rcpt_tos, ["cobranzas@example.bo"])
         self.assertIn(f"carga {load.pk}", body.lower())
         self.assertIn(f"Filas leídas: {load.rows_read}", body)

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,15 +23,7 @@ PHONE = "+59170000288"
 
 class NotificationTestCase(BaseTestCase):
     def setUp(self):
-        self.smtp = SmtpServer().start()
-        self.addCleanup(self.smtp.stop)
-        self.enterContext(
-            override_settings(
-                EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                EMAIL_HOST="127.0.0.1",
-                EMAIL_PORT=self.smtp.port,
-            )
-        )
+        self.smtp = SmtpServer().as_default_mail_server(self)
         MessagingSettings.objects.update_or_create(pk=1, defaults={"notify_email": "respuestas@empresa.bo"})
 
     def receive(self, text: str = "Ya pagué, gracias", **options):
