@@ -138,7 +138,7 @@ class WorkerProcessesTestCase(TransactionTestCase):
                 wrong.append((phone, modem, claimed_at))
         self.assertEqual(wrong[:5], [], f"{len(wrong)} messages left through another operator's modem")
         routed = OutgoingMessage.objects.filter(status__in=FINISHED).count() - len(wrong)
-        self.assertGreater(routed, 2900)
+        self.assertGreater(routed, 2400)  # routing applied to the bulk, not only to some
 
     def down_windows(self) -> dict[str, list[tuple]]:
         """Per modem, the spans from an error in its Processing log to its next connection."""
