@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Protocol
 
 from django.utils import translation
 from django.utils.translation import gettext
@@ -108,16 +109,14 @@ def read_spreadsheet(file, filename: str, *, max_rows: int = MAX_ROWS, sink: "Ro
     return _read_csv(_decode(data), max_rows=max_rows, sink=sink)
 
 
-class RowSink:
+class RowSink(Protocol):
     """Where a streaming read puts what it finds: the header once, then batches of rows."""
 
-    batch_size = 2000
+    batch_size: int
 
-    def header(self, columns: list[str], header_row: int) -> None:
-        raise NotImplementedError
+    def header(self, columns: list[str], header_row: int) -> None: ...
 
-    def rows(self, rows: list[SheetRow]) -> None:
-        raise NotImplementedError
+    def rows(self, rows: list[SheetRow]) -> None: ...
 
 
 class _End:
@@ -125,7 +124,9 @@ class _End:
         self.sheet, self.error = sheet, error
 
 
-class _QueueSink(RowSink):
+class _QueueSink:
+    batch_size = 2000
+
     def __init__(self):
         self.queue: queue.Queue = queue.Queue(maxsize=8)  # a few batches ahead: memory stays flat
         self.cancelled = threading.Event()

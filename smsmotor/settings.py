@@ -6,6 +6,7 @@ Production overrides them through environment variables (see `.env.example`) and
 hardened `smsmotor.settings_production` module.
 """
 
+import base64
 import datetime
 from pathlib import Path
 
@@ -168,6 +169,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Key for secrets kept in the database (the SMTP password): a Fernet key; when empty, one is
 # derived from SECRET_KEY (smsmotor/crypto.py).
 ENCRYPTION_KEY = env.str("ENCRYPTION_KEY", default="")
+if ENCRYPTION_KEY:
+    try:
+        if len(base64.urlsafe_b64decode(ENCRYPTION_KEY)) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "ENCRYPTION_KEY must be a Fernet key (32 bytes, base64url): make one with"
+            " python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        ) from None
 # Licence keys are checked with this Ed25519 public key (base64url); `manage.py issue_licence
 # --generate-keypair` makes a pair. Without it, the installation runs unregistered.
 LICENCE_PUBLIC_KEY = env.str("LICENCE_PUBLIC_KEY", default="")

@@ -78,7 +78,12 @@ class SettingsTestCase(SimpleTestCase):
         self.assertEqual(values["email"], "django.core.mail.backends.smtp.EmailBackend")
 
     def test_it_is_loud_on_bad_values(self):
-        for env in [{"Q_BROKER": "rabbit"}, {"LANGUAGE_CODE": "fr"}, {"DATABASE_URL": "oracle://x@y/z"}]:
+        for env in [
+            {"Q_BROKER": "rabbit"},
+            {"LANGUAGE_CODE": "fr"},
+            {"DATABASE_URL": "oracle://x@y/z"},
+            {"ENCRYPTION_KEY": "not-a-fernet-key"},
+        ]:
             with self.subTest(env=env):
                 result = run(PRINT_SETTINGS, **env)
                 self.assertNotEqual(result.returncode, 0)
