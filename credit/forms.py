@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -45,8 +47,6 @@ class OperatorProfileForm(forms.ModelForm):
                 self.add_error("sms_text", _("Write the text of the SMS, for example SALDO."))
         pattern = cleaned.get("answer_pattern")
         if pattern:
-            import re
-
             try:
                 re.compile(pattern)
             except re.error as error:

@@ -21,6 +21,7 @@ packages=(libmariadb-dev pkg-config build-essential gettext python3-dev python3-
 if $dev; then
   packages+=(chromium chromium-driver)
   command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || packages+=(mariadb-server)
+  command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)  # django-q's Redis broker test
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -14,6 +14,7 @@ ruff format --check .
 
 # MariaDB first: the SQLite pass also reads from a MariaDB "company database" (ERP tests).
 scripts/mariadb.sh
+scripts/redis.sh
 
 echo "==> Tests on SQLite"
 pytest "$@"
