@@ -162,6 +162,8 @@ class IncomingPart(models.Model):
     sequence = models.PositiveSmallIntegerField(_("part"))
     text = models.TextField(_("text"))
     received_at = models.DateTimeField(_("received at"))
+    note = models.TextField(_("note"), blank=True)
+    pdu = models.TextField(_("as received"), blank=True)
 
     class Meta:
         verbose_name = _("incoming part")
@@ -186,6 +188,10 @@ class IncomingMessage(models.Model):
         "modem.Modem", verbose_name=_("modem"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notified_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # What could not be read (a damaged time stamp, an unreadable message), and the message as
+    # the modem gave it: nothing that arrives is lost, even when it cannot be decoded.
+    note = models.TextField(_("note"), blank=True)
+    pdu = models.TextField(_("as received"), blank=True)
 
     class Meta:
         verbose_name = _("incoming message")

@@ -1,11 +1,10 @@
 """Writes on messages. Every status change goes through `message_transition`."""
 
-import dataclasses
 import datetime
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -23,8 +22,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.SENT: frozenset({S.DELIVERED, S.FAILED}),
     S.DELIVERED: frozenset(),
     S.FAILED: frozenset({S.QUEUED}),
-    # A late delivery report settles an UNKNOWN message.
-    S.UNKNOWN: frozenset({S.QUEUED, S.SENT, S.DELIVERED, S.CANCELLED}),
+    # A late delivery report settles an UNKNOWN message (delivered, or failed by the operator).
+    S.UNKNOWN: frozenset({S.QUEUED, S.SENT, S.DELIVERED, S.FAILED, S.CANCELLED}),
     S.CANCELLED: frozenset(),
 }
 
@@ -166,22 +165,26 @@ def messages_claim(
     return messages
 
 
-def message_mark_handed(message: OutgoingMessage, *, now: datetime.datetime) -> bool:
+def message_mark_handed(message: OutgoingMessage, *, now: datetime.datetime, segments: int | None = None) -> bool:
     """From now on the modem may send it: a crash makes it UNKNOWN, not re-sent.
 
     False if the message is no longer this worker's to send (taken over after its worker
-    looked dead, or cancelled): then it must not be written to the modem.
+    looked dead, or cancelled): then it must not be written to the modem. `segments`: the
+    parts it goes in, so that delivery reports can tell a whole message from part of one.
 
-    Runs before every PDU, so it is plain SQL: the ORM's query building costs twice the
-    statement itself (bench/dispatcher.py). Not a status change.
+    Runs before every message sent, so it is plain SQL: the ORM's query building costs twice
+    the statement itself (bench/dispatcher.py). Not a status change.
     """
     table, quote, adapt = OutgoingMessage._meta.db_table, connection.ops.quote_name, connection.ops
+    values = [adapt.adapt_datetimefield_value(now)]
+    if segments is not None:
+        values.append(segments)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(table)} SET handed_at = %s"
+            f"UPDATE {quote(table)} SET handed_at = %s{', segments = %s' if segments is not None else ''}"
             " WHERE id = %s AND status = %s AND modem_id = %s AND claimed_at = %s AND handed_at IS NULL",
             [
-                adapt.adapt_datetimefield_value(now),
+                *values,
                 message.pk,
                 S.SENDING,
                 message.modem_id,
@@ -226,7 +229,11 @@ def message_mark_sent(message: OutgoingMessage, *, references: list[int], now: d
     return moved
 
 
-def message_mark_failed(message: OutgoingMessage, *, reason: str) -> bool:
+def message_mark_failed(message: OutgoingMessage, *, reason: str, references: list[int] = ()) -> bool:
+    """It will not go. `references`: the parts the modem did take before it refused the rest,
+    recorded so that their delivery reports still find them."""
+    if references:
+        _sent_parts_insert(message.pk, message.modem_id, list(references), timezone.now())
     return message_transition(
         message.pk,
         old=S.SENDING,
@@ -238,8 +245,11 @@ def message_mark_failed(message: OutgoingMessage, *, reason: str) -> bool:
     )
 
 
-def message_mark_unknown(message: OutgoingMessage, *, reason: str) -> bool:
-    """It was written to the modem and no answer came back: it may have left."""
+def message_mark_unknown(message: OutgoingMessage, *, reason: str, references: list[int] = ()) -> bool:
+    """It was written to the modem and no answer came back: it may have left. `references`:
+    the parts the modem confirmed before that, recorded for their delivery reports."""
+    if references:
+        _sent_parts_insert(message.pk, message.modem_id, list(references), timezone.now())
     return message_transition(message.pk, old=S.SENDING, new=S.UNKNOWN, claim=message, result=reason)
 
 
@@ -279,24 +289,29 @@ def message_requeue(message: OutgoingMessage, *, reason: str = "") -> bool:
     )
 
 
-# Longer than anything a live worker does between two heartbeats with a message in hand
-# (a multipart send with its timeouts, a USSD code, reading a full SIM).
-ABANDONED_AFTER = datetime.timedelta(minutes=10)
+# A worker beats every few seconds, even while it waits for a slow modem; one silent this long
+# is dead (killed, power cut, machine down) and its claimed messages go back to the queue.
+CLAIM_EXPIRES = datetime.timedelta(seconds=45)
 
 
 def messages_recover_abandoned(*, modems=None, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Messages left in SENDING by dead workers: never handed -> QUEUED again; handed ->
-    UNKNOWN ("may have been sent"), for a person to decide. Returns both counts.
+    UNKNOWN ("may have been sent"), for its delivery report or a person to decide. Returns
+    both counts.
 
     With `modems` (a worker recovering its own modem at start-up: its previous run is dead)
-    every SENDING message of those modems; without, the messages of any worker whose claim
-    is older than ABANDONED_AFTER (its modem row may even have been deleted).
+    every SENDING message of those modems; without, the messages of any worker whose
+    heartbeat stopped CLAIM_EXPIRES ago (or whose modem row was deleted).
     """
+    now = now or timezone.now()
     stuck = OutgoingMessage.objects.filter(status=S.SENDING)
     if modems is not None:
         stuck = stuck.filter(modem__in=modems)
     else:
-        stuck = stuck.filter(claimed_at__lt=(now or timezone.now()) - ABANDONED_AFTER)
+        silent = (
+            Q(modem__isnull=True) | Q(modem__heartbeat_at__isnull=True) | Q(modem__heartbeat_at__lt=now - CLAIM_EXPIRES)
+        )
+        stuck = stuck.filter(silent, claimed_at__lt=now - CLAIM_EXPIRES)
     requeued = messages_transition(
         stuck.filter(handed_at__isnull=True), old=[S.SENDING], new=S.QUEUED, modem=None, claimed_at=None
     )
@@ -327,79 +342,21 @@ def message_resend(message_id: int) -> bool:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class Report:
-    reference: int
-    status: int
-    delivered: bool
-    final: bool
-    recipient: str = ""
-
-
-def _same_number(stored: str, reported: str) -> bool:
-    """Reports may give the number in national form: compare the subscriber digits."""
-    digits = "".join(ch for ch in reported if ch.isdigit())
-    return not digits or stored.endswith(digits[-8:])
-
-
-def delivery_reports_record(*, modem, reports: list[Report], now) -> set[int]:
-    """Match delivery reports to the parts sent by `modem`; returns the ids of the messages
-    they settled.
-
-    Modem references are 0-255 and reused, so each report goes to the newest unreported
-    part with its reference. A batch costs a few statements whatever its size: a worker
-    at full speed receives one report per part it sends.
-    """
-    reports = [report for report in reports if report.final]  # "still trying" is followed by a final one
-    if not reports:
-        return set()
-    candidates = (
-        SentPart.objects.filter(modem=modem, reference__in={r.reference for r in reports}, reported_at__isnull=True)
-        .filter(sent_at__gte=now - datetime.timedelta(days=3))
-        .order_by("-sent_at", "-id")
-        .values_list("id", "message_id", "reference", "message__phone")
-    )
-    newest: dict[int, list[tuple[int, int, str]]] = {}
-    for part_id, message_id, reference, phone in candidates:
-        newest.setdefault(reference, []).append((part_id, message_id, phone))
-    by_status: dict[int, list[int]] = {}
-    delivered_messages, failed_messages = set(), {}
-    for report in reports:
-        # The newest unreported part with this reference, sent to the reported number.
-        parts = [part for part in newest.get(report.reference, []) if _same_number(part[2], report.recipient)]
-        if not parts:
-            continue
-        part_id, message_id, _phone = parts[0]
-        newest[report.reference].remove(parts[0])
-        by_status.setdefault(report.status, []).append(part_id)
-        if report.delivered:
-            delivered_messages.add(message_id)
-        else:
-            failed_messages[message_id] = report.status
-    for status, part_ids in by_status.items():
-        SentPart.objects.filter(pk__in=part_ids, reported_at__isnull=True).update(report_status=status, reported_at=now)
-    if delivered_messages:
-        waiting = SentPart.objects.filter(message=OuterRef("pk"), reported_at__isnull=True)
-        messages_transition(
-            OutgoingMessage.objects.filter(pk__in=delivered_messages - failed_messages.keys()).filter(~Exists(waiting)),
-            old=[S.SENT, S.UNKNOWN],
-            new=S.DELIVERED,
-            delivered_at=now,
-        )
-    for message_id, status in failed_messages.items():
-        reason = gettext("The operator could not deliver the message (report status %(status)d).") % {"status": status}
-        messages_transition(OutgoingMessage.objects.filter(pk=message_id), old=[S.SENT], new=S.FAILED, result=reason)
-    return delivered_messages | failed_messages.keys()
-
-
 @transaction.atomic
-def incoming_store(*, modem, phone: str, text: str, received_at, concat=None) -> IncomingMessage | None:
-    """Store an incoming SMS, joining multipart ones; the message once all parts are in."""
+def incoming_store(
+    *, modem, phone: str, text: str, received_at, concat=None, note: str = "", pdu: str = ""
+) -> IncomingMessage | None:
+    """Store an incoming SMS, joining multipart ones; the message once all parts are in.
+
+    `note` says what could not be read (a damaged time stamp, an unreadable message) and `pdu`
+    keeps the message as the modem gave it, for a person to look at."""
     from credit.services import balance_answer_from_sms
     from messaging.notifications import incoming_notify
 
     if concat is None or concat.total <= 1:
-        message = IncomingMessage.objects.create(modem=modem, phone=phone, text=text, received_at=received_at)
+        message = IncomingMessage.objects.create(
+            modem=modem, phone=phone, text=text, received_at=received_at, note=note, pdu=pdu
+        )
         incoming_notify(message)
         balance_answer_from_sms(phone=phone, text=text, received_at=received_at)
         return message
@@ -409,7 +366,7 @@ def incoming_store(*, modem, phone: str, text: str, received_at, concat=None) ->
         reference=concat.reference,
         total=concat.total,
         sequence=concat.sequence,
-        defaults={"text": text, "received_at": received_at},
+        defaults={"text": text, "received_at": received_at, "note": note, "pdu": pdu},
     )
     parts = list(
         IncomingPart.objects.select_for_update()
@@ -419,7 +376,12 @@ def incoming_store(*, modem, phone: str, text: str, received_at, concat=None) ->
     if len(parts) < concat.total:
         return None
     message = IncomingMessage.objects.create(
-        modem=modem, phone=phone, text="".join(part.text for part in parts), received_at=parts[0].received_at
+        modem=modem,
+        phone=phone,
+        text="".join(part.text for part in parts),
+        received_at=parts[0].received_at,
+        note="\n".join(part.note for part in parts if part.note),
+        pdu="\n".join(part.pdu for part in parts if part.pdu),
     )
     IncomingPart.objects.filter(pk__in=[part.pk for part in parts]).delete()
     incoming_notify(message)  # one e-mail for the whole message

@@ -21,9 +21,10 @@ from django.utils.translation import gettext
 from accounts.licensing import stopped_reason
 from accounts.services import licence_current
 from credit import services as credit
+from messaging import reports as delivery
 from messaging import services as messaging
 from messaging.models import MessagingSettings, OutgoingMessage, SentPart
-from modem.at import pdu
+from modem.at import errors, pdu
 from modem.at.driver import (
     AtModem,
     MessageReceived,
@@ -45,7 +46,7 @@ SETTINGS_EVERY = 1.0  # seconds: the switch and the window are obeyed within thi
 HEARTBEAT_EVERY = 10.0
 SIGNAL_EVERY = 60.0
 PROMOTE_EVERY = 2.0
-RECOVER_EVERY = 60.0
+RECOVER_EVERY = 15.0  # with messaging.services.CLAIM_EXPIRES: a dead worker's claims are back within a minute
 STORAGE_EVERY = 120.0
 PRUNE_EVERY = 3600.0
 LICENCE_EVERY = 10.0  # a renewed licence restarts sending within this
@@ -64,6 +65,11 @@ LINE_PAUSE = 600.0
 
 class Reconnect(Exception):
     """Close the port and connect again (asked from the web, or the port changed)."""
+
+
+class DatabaseDown(OperationalError):
+    """A result could not be saved and the worker is stopping (or gave up): the message stays
+    as the database last knew it, for recovery to settle."""
 
 
 class MessageTakenAway(Exception):
@@ -126,6 +132,9 @@ class Worker:
         self.licence_ok = True
         self._segments_unreported = 0  # for the Credit tab's counter, reported with the heartbeat
         self._failures_in_a_row = 0
+        # A PIN the SIM refused: never tried again (three wrong ones block the SIM) until it changes.
+        self._rejected_pin = ""
+        self._beat_at = 0.0
 
     # Lifecycle ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -173,9 +182,13 @@ class Worker:
         self.modem.refresh_from_db()
         self.publish(state=ModemState.CONNECTING, last_error="")
         self.at = AtModem.open(self.modem.port, self.modem.baud_rate, command_timeout=self.modem.command_timeout)
-        self.at.initialise(
-            pin=self.modem.pin, init_commands=self.modem.init_commands.splitlines(), smsc=self.modem.smsc
-        )
+        self.at.on_wait = self.beat
+        pin = "" if self.modem.pin and self.modem.pin == self._rejected_pin else self.modem.pin
+        try:
+            self.at.initialise(pin=pin, init_commands=self.modem.init_commands.splitlines(), smsc=self.modem.smsc)
+        except errors.PinRejected:
+            self._rejected_pin = self.modem.pin
+            raise
         identity = self.at.identify()
         signal = self.at.signal()
         self.at.keep_link_open()
@@ -403,7 +416,7 @@ class Worker:
         def on_handed() -> None:
             nonlocal handed
             if not handed:
-                if not messaging.message_mark_handed(message, now=timezone.now()):
+                if not messaging.message_mark_handed(message, now=timezone.now(), segments=len(parts)):
                     raise MessageTakenAway
                 handed = True
 
@@ -423,7 +436,7 @@ class Worker:
             self.at.cancel_prompt()
             raise
         except ModemError as error:
-            self.after_send_error(message, error, handed=handed, sent_parts=len(references), total=len(parts))
+            self.after_send_error(message, error, handed=handed, references=references, total=len(parts))
             # A silent or vanished modem, or one that cannot send: reconnect before the next.
             if isinstance(error, CommandTimeout | PortError) or error.kind is ErrorKind.MODEM:
                 raise
@@ -444,23 +457,28 @@ class Worker:
             % {"id": message.pk, "phone": message.phone, "parts": len(references)}
         )
 
-    def after_send_error(self, message, error: ModemError, *, handed: bool, sent_parts: int, total: int) -> None:
+    def after_send_error(self, message, error: ModemError, *, handed: bool, references: list[int], total: int) -> None:
         """Decide the message's fate. Only an error line from the modem means it refused
         the message; silence after the PDU was written means it may have left."""
         reason = reason_text(error)
+        sent_parts = len(references)
         if sent_parts:
             reason = gettext("Only %(sent)d of %(total)d parts were sent: %(reason)s") % {
                 "sent": sent_parts,
                 "total": total,
                 "reason": reason,
             }
-        refused = not isinstance(error, CommandTimeout | PortError)
+        # An error line after the message data was written only proves it did not leave if its
+        # code says so (errors.certainly_not_sent): "network timeout" may come after the network took it.
+        refused = not isinstance(error, CommandTimeout | PortError) and (
+            not getattr(error, "after_data", False) or errors.certainly_not_sent(error)
+        )
         if handed and not refused:
-            self.until_saved(lambda: messaging.message_mark_unknown(message, reason=reason))
+            self.until_saved(lambda: messaging.message_mark_unknown(message, reason=reason, references=references))
             text, level = gettext("Message %(id)d may have been sent: %(reason)s"), "WARNING"
         elif sent_parts:
-            # Part of it reached the phone: never repeat it automatically.
-            self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
+            # Part of it reached the network: never repeat it automatically; its parts' reports still count.
+            self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason, references=references))
             text, level = gettext("Message %(id)d failed: %(reason)s"), "ERROR"
         elif refused and getattr(error, "code", None) in LINE_REFUSALS and self.line_refused(reason):
             self.until_saved(lambda: messaging.message_requeue(message, reason=reason))
@@ -510,7 +528,9 @@ class Worker:
         return True
 
     def until_saved(self, write) -> None:
-        """Run a database write that must not be lost, waiting out a database restart."""
+        """Run a database write that must not be lost, waiting out a database restart; but a
+        stop (SIGTERM) is obeyed at once: the message is left as the database knows it, and
+        recovery settles it (re-queued if never handed over, "may have been sent" otherwise)."""
         delay = 0.5
         for _attempt in range(120):
             try:
@@ -519,9 +539,18 @@ class Worker:
             except DB_ERRORS as error:
                 logger.warning("Database unavailable while saving a send result (%s); retrying", error)
                 connection.close()
-                time.sleep(delay)
+                if self.shutdown:
+                    break
+                self.sleep(delay)
                 delay = min(delay * 2, 10.0)
-        raise OperationalError("The database stayed unavailable; the message is left for recovery")
+        raise DatabaseDown("The database stayed unavailable; the message is left for recovery")
+
+    def beat(self) -> None:
+        """The heartbeat, also while waiting for a slow modem: a silent worker's claims are taken back."""
+        now = time.monotonic()
+        if now - self._beat_at >= HEARTBEAT_EVERY / 2:
+            self._beat_at = now
+            self.publish()
 
     def recover(self, *, modems=None) -> None:
         requeued, unknown = messaging.messages_recover_abandoned(modems=modems, now=timezone.now())
@@ -543,13 +572,16 @@ class Worker:
 
     def handle_event(self, event) -> None:
         if isinstance(event, NewMessage | ReportStored):
-            stored = self.at.read_message(event.index)
+            stored = self.at.read_message(event.index, event.storage)
             if stored is not None:
                 self.take_stored(stored)
         elif isinstance(event, MessageReceived):
-            self.store_deliver(event.deliver)
+            self.store_deliver(event.deliver, raw="")
+            self.at.acknowledge()
         elif isinstance(event, ReportReceived):
-            self.store_report(event.report)
+            # Saved before it is acknowledged: unacknowledged, the network sends it again.
+            self.store_report(event.report, now=True)
+            self.at.acknowledge()
         elif isinstance(event, Ring):
             if not event.number and self.at.calls_supported:
                 return  # the +CLIP with the caller's number follows this RING
@@ -560,45 +592,56 @@ class Worker:
             self.activity(gettext("USSD answer: %(text)s") % {"text": event.text})
 
     def read_storage(self) -> None:
-        """Everything on the SIM: messages that arrived while we were not listening."""
+        """Everything in the modem's memories: messages and reports that arrived while we were not listening."""
         for stored in self.at.list_messages():
             self.take_stored(stored)
 
     def take_stored(self, stored: StoredMessage) -> None:
-        """Store it in the database first; only then delete it from the SIM."""
+        """Save it in the database first; only then delete it from the modem."""
         message = stored.message
+        if stored.is_sent_copy:
+            return  # a draft or a copy of a sent message: not incoming, not ours to delete
         if isinstance(message, pdu.Deliver):
-            self.store_deliver(message)
+            self.store_deliver(message, raw=stored.raw)
         elif isinstance(message, pdu.StatusReport):
             self.store_report(message, now=True)
-        elif message is None:
-            # Unreadable: keep the raw PDU rather than lose it.
+        elif stored.raw:
+            # Unreadable: keep it as it came, with the reason, rather than lose it.
             messaging.incoming_store(
                 modem=self.modem,
                 phone="",
-                text=gettext("[unreadable message: %(pdu)s]") % {"pdu": stored.raw},
+                text=gettext("[unreadable message]"),
                 received_at=timezone.now(),
+                note=gettext("The message could not be read: %(error)s") % {"error": stored.error},
+                pdu=stored.raw,
             )
+            self.activity(gettext("Unreadable message kept as it came: %(error)s") % {"error": stored.error}, "WARNING")
         else:
-            return  # a draft or sent copy on the SIM: not ours to delete
-        self.at.delete_message(stored.index)
+            logger.warning("Modem %s: position %d listed without a message; left alone", self.modem.name, stored.index)
+            return
+        self.at.delete_message(stored.index, stored.storage or None)
 
-    def store_deliver(self, deliver: pdu.Deliver) -> None:
+    def store_deliver(self, deliver: pdu.Deliver, *, raw: str) -> None:
+        notes = [gettext(note.text) % note.params for note in deliver.notes]
         stored = messaging.incoming_store(
             modem=self.modem,
             phone=deliver.sender,
             text=deliver.text,
-            received_at=deliver.timestamp,
+            received_at=deliver.timestamp or timezone.now(),
             concat=deliver.concat,
+            note=" ".join(notes),
+            pdu=raw if notes else "",
         )
         if stored is not None:
             self.activity(gettext("SMS received from %(phone)s.") % {"phone": deliver.sender})
 
     def store_report(self, report: pdu.StatusReport, *, now: bool = False) -> None:
-        """Reports are recorded in batches (one per part sent adds up); `now` for a report
-        read from the SIM, which is deleted from it only once recorded."""
+        """Reports are recorded in batches (one per part sent adds up); `now` for a report that
+        is deleted from the modem, or acknowledged to the network, once recorded."""
         self._reports.append(
-            messaging.Report(report.reference, report.status, report.delivered, report.final, report.recipient)
+            delivery.Report(
+                report.reference, report.status, report.delivered, report.final, report.recipient, report.sent_at
+            )
         )
         if now:
             self.flush_reports()
@@ -606,9 +649,13 @@ class Worker:
     def flush_reports(self) -> None:
         if self._reports:
             reports, self._reports = self._reports, []
-            self.until_saved(
-                lambda: messaging.delivery_reports_record(modem=self.modem, reports=reports, now=timezone.now())
-            )
+            try:
+                self.until_saved(
+                    lambda: delivery.delivery_reports_record(modem=self.modem, reports=reports, now=timezone.now())
+                )
+            except DatabaseDown:
+                self._reports = reports + self._reports  # kept for the next try; not deleted from the modem
+                raise
 
     # Commands from the web ----------------------------------------------------------------
     def run_commands(self) -> None:

@@ -106,6 +106,8 @@ if _engine == "django.db.backends.mysql":
             # SELECT ... FOR UPDATE SKIP LOCKED do not block one another on gap locks.
             "isolation_level": "read committed",
             "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+            # A worker waiting for a database that is down must still notice SIGTERM.
+            "connect_timeout": 5,
         }
     )
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}

@@ -1,6 +1,8 @@
 """Helpers for tests that run the real commands as separate processes."""
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -23,11 +25,11 @@ def database_url() -> str:
     return f"mysql://{user}{password}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 3306}/{settings['NAME']}"
 
 
-def child_env() -> dict:
+def child_env(url: str | None = None) -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="smsmotor.settings",
-        DATABASE_URL=database_url(),
+        DATABASE_URL=url or database_url(),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )
@@ -35,19 +37,24 @@ def child_env() -> dict:
     return env
 
 
-def manage(*args: str, log: Path) -> subprocess.Popen:
+def manage(*args: str, log: Path, url: str | None = None) -> subprocess.Popen:
+    """A manage.py command in its own process group, on the test database (or the one at `url`)."""
     return subprocess.Popen(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env=child_env(),
+        env=child_env(url),
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
 
-def start_simulator(link: Path, *, latency: float, log: Path, operator: str = "ENTEL") -> subprocess.Popen:
-    process = manage("simulate_modem", "--link", str(link), "--latency", str(latency), "--operator", operator, log=log)
+def start_simulator(
+    link: Path, *, latency: float, log: Path, operator: str = "ENTEL", extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
+    process = manage(
+        "simulate_modem", "--link", str(link), "--latency", str(latency), "--operator", operator, *extra, log=log
+    )
     control_path = f"{link}.ctl"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -77,3 +84,61 @@ def stop(process: subprocess.Popen, timeout: float = 15) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateMariaDB:
+    """A MariaDB server of a test's own, on a free port with a temporary data folder, to be
+    killed and restarted at will: the machine's shared server is never touched."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return Path("/usr/sbin/mariadbd").exists() and shutil.which("mariadb-install-db") is not None
+
+    @property
+    def url(self) -> str:
+        return f"mysql://root@127.0.0.1:{self.port}/smsmotor"
+
+    def start(self) -> None:
+        if not self.data.exists():
+            subprocess.run(
+                ["mariadb-install-db", "--no-defaults", f"--datadir={self.data}", "--user=root",
+                 "--auth-root-authentication-method=normal", "--skip-test-db"],
+                check=True, capture_output=True,
+            )  # fmt: skip
+        self.process = subprocess.Popen(
+            ["/usr/sbin/mariadbd", "--no-defaults", f"--datadir={self.data}", f"--port={self.port}",
+             "--bind-address=127.0.0.1", f"--socket={self.folder / 'sock'}", "--user=root", "--skip-log-bin"],
+            stdout=(self.folder / "server.log").open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while self.sql("SELECT 1", check=False).returncode != 0:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"private MariaDB did not start: {(self.folder / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+        self.sql("CREATE DATABASE IF NOT EXISTS smsmotor CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+
+    def kill(self) -> None:
+        """A crash: SIGKILL, no shutdown."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def sql(self, statement: str, *, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["mysql", "--protocol=tcp", "-h127.0.0.1", f"-P{self.port}", "-uroot", "-N", "-B", "-e", statement],
+            check=check, capture_output=True, text=True,
+        )  # fmt: skip

@@ -122,19 +122,43 @@ class ClaimTestCase(TestCase):
         self.assertTrue(message_mark_sent(mine, references=[7], now=timezone.now()))
         self.assertEqual(OutgoingMessage.objects.get(pk=mine.pk).status, S.SENT)
 
-    def test_old_claims_of_dead_workers_are_recovered_recent_ones_are_not(self):
+    def test_claims_of_a_worker_whose_heartbeat_stopped_return_within_a_minute(self):
         import datetime
 
         from django.utils import timezone
 
-        from messaging.services import ABANDONED_AFTER, messages_recover_abandoned
+        from messaging.services import CLAIM_EXPIRES, messages_recover_abandoned
+        from modem.models import Modem
+
+        self.assertLessEqual(CLAIM_EXPIRES, datetime.timedelta(minutes=1))
+        now = timezone.now()
+        Modem.objects.filter(pk=self.mine.pk).update(heartbeat_at=now)
+        make_message(S.QUEUED)
+        (mine,) = self.claim(self.mine)
+        self.assertEqual(messages_recover_abandoned(now=now), (0, 0))
+        # Still beating a minute later (a slow send): its claim holds, however old.
+        later = now + CLAIM_EXPIRES + datetime.timedelta(seconds=15)
+        Modem.objects.filter(pk=self.mine.pk).update(heartbeat_at=later - datetime.timedelta(seconds=5))
+        self.assertEqual(messages_recover_abandoned(now=later), (0, 0))
+        # Silent since then: the claim goes back to the queue.
+        much_later = later + CLAIM_EXPIRES
+        self.assertEqual(messages_recover_abandoned(now=much_later), (1, 0))
+        self.assertEqual(OutgoingMessage.objects.get(pk=mine.pk).status, S.QUEUED)
+
+    def test_a_handed_message_of_a_silent_worker_becomes_unknown(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from messaging.services import CLAIM_EXPIRES, message_mark_handed, messages_recover_abandoned
 
         make_message(S.QUEUED)
         (mine,) = self.claim(self.mine)
-        self.assertEqual(messages_recover_abandoned(now=timezone.now()), (0, 0))
-        later = timezone.now() + ABANDONED_AFTER + datetime.timedelta(seconds=1)
-        self.assertEqual(messages_recover_abandoned(now=later), (1, 0))
-        self.assertEqual(OutgoingMessage.objects.get(pk=mine.pk).status, S.QUEUED)
+        message_mark_handed(mine, now=timezone.now(), segments=2)
+        later = timezone.now() + CLAIM_EXPIRES + datetime.timedelta(seconds=1)
+        self.assertEqual(messages_recover_abandoned(now=later), (0, 1))
+        message = OutgoingMessage.objects.get(pk=mine.pk)
+        self.assertEqual((message.status, message.segments), (S.UNKNOWN, 2))
 
 
 class DeliveryReportTestCase(TestCase):
@@ -144,7 +168,7 @@ class DeliveryReportTestCase(TestCase):
         from django.utils import timezone
 
         from messaging.models import SentPart
-        from messaging.services import Report, delivery_reports_record
+        from messaging.reports import Report, delivery_reports_record
         from modem.models import Modem
 
         modem = Modem.objects.create(name="a", port="/dev/a")

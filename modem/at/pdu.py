@@ -2,7 +2,13 @@
 
 Hex strings in and out, each beginning with the SMSC part as TS 27.005 PDU mode has it. Plain Python:
 the AT driver, the simulated modem and the template editor's counter all use it, and it never
-imports Django. Every malformed PDU raises PduError with an English reason, never IndexError.
+imports Django.
+
+Encoding is strict. Decoding takes what networks and modems really deliver: it decodes what is
+there, and whatever it had to guess or leave out becomes a Note on the result (the caller keeps
+the raw PDU), so a message is never lost to a bad length octet or a garbled time stamp. Only what
+cannot be read as the PDU asked for raises PduError (never IndexError): not hex, the wrong message
+type, cut off before its user data, or a status report without its reference and recipient.
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from modem.at import charset
+from modem.at.errors import gettext_noop
 
 
 class PduError(ValueError):
@@ -39,6 +46,22 @@ class Encoding(enum.StrEnum):
     UCS2 = "UCS2"
     # Only ever decoded, never sent: 8-bit data from the network (text is the octets as latin-1).
     EIGHT_BIT = "EIGHT_BIT"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something odd about a decoded PDU, for a person to read: an English template marked for
+    translation and its parameters, so that it is shown in the reader's language. Parameters may
+    carry technical detail (offsets, hex) that the sentence does not use."""
+
+    text: str
+    params: dict[str, int | str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.text % self.params
+
+    def __hash__(self) -> int:  # the generated one would choke on the dict
+        return hash((self.text, tuple(sorted(self.params.items()))))
 
 
 @dataclass(frozen=True)
@@ -76,27 +99,32 @@ class Submit:
     encoding: Encoding
     status_report: bool
     concat: Concat | None
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
 class Deliver:
     sender: str  # "+591...", national digits, or alphanumeric ("Entel")
     text: str
-    timestamp: datetime  # aware, in the zone the service centre wrote
+    # Aware, in the zone the service centre wrote (UTC if that zone was garbage). None when the
+    # time stamp was unreadable: the caller uses the time the message arrived.
+    timestamp: datetime | None
     encoding: Encoding
     concat: Concat | None
-    smsc: str
+    smsc: str  # "" when the PDU had none or named none
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
 class StatusReport:
     reference: int  # TP-MR of the message, as +CMGS returned it
     recipient: str
-    status: int  # TP-ST
+    status: int | None  # TP-ST; None when the report was cut off before it
     delivered: bool
-    final: bool  # False while the service centre is still trying (TP-ST 0x20-0x3F)
-    sent_at: datetime
-    done_at: datetime
+    final: bool  # False while the service centre is still trying (TP-ST 0x20-0x3F) or status unknown
+    sent_at: datetime | None  # None when missing or unreadable
+    done_at: datetime | None
+    notes: tuple[Note, ...] = ()
 
 
 # First octet (TS 23.040 9.2.3): message type indicator and flags.
@@ -126,16 +154,56 @@ _MAX_USER_DATA = 140  # octets in one SMS
 _MAX_SEPTETS = 160
 _BCD = "0123456789*#abc"  # semi-octet values 0-14; 15 (F) pads an odd number of digits
 
+# What decoding tells an office clerk, in the order a PDU is read. Parameters beyond the ones a
+# sentence uses keep the technical detail for whoever looks at the raw PDU later.
+_ODD_DIGIT = gettext_noop("The message data had one hex digit too many at the end (%(digit)s); it was left out.")
+_LENGTH_DISAGREES = gettext_noop(
+    "The modem gave a length of %(listed)d for this message, but it has %(octets)d; it was read the usual way."
+)
+_STAMP_UNREADABLE = gettext_noop(
+    "The message's time stamp was unreadable (%(stamp)s); the time it arrived is used instead."
+)
+_ZONE_UNREADABLE = gettext_noop("A time zone in the message was unreadable (%(zone)s); UTC was assumed.")
+_OVER_MAXIMUM = gettext_noop(
+    "The message gives its text a length of %(length)d, over the maximum of %(maximum)d; what arrived is shown."
+)
+_CUT_SHORT = gettext_noop(
+    "The message arrived incomplete: %(missing)d octet(s) of its text are missing; what arrived is shown."
+)
+_HEADER_DOES_NOT_FIT = gettext_noop(
+    "The message's header is longer than the message itself; the whole message is shown as text."
+)
+_HEADER_DAMAGED = gettext_noop(
+    "The message's header is damaged and was ignored; if the message has several parts, they may not be joined."
+)
+_COMPRESSED = gettext_noop("The message is compressed, which this system cannot read; its text is not shown.")
+_HALF_CHARACTER = gettext_noop("Half a character at the end of the text was left out.")
+_EXTRA_OCTETS = gettext_noop("The message had %(count)d extra octet(s) at the end; they were ignored.")
+_SENT_MISSING = gettext_noop("The delivery report does not say when the message was sent.")
+_SENT_UNREADABLE = gettext_noop("The time the delivery report gives for sending was unreadable (%(stamp)s).")
+_DONE_MISSING = gettext_noop("The delivery report does not say when the message was delivered or failed.")
+_DONE_UNREADABLE = gettext_noop(
+    "The time the delivery report gives for delivery or failure was unreadable (%(stamp)s)."
+)
+_STATUS_MISSING = gettext_noop(
+    "The delivery report does not give the outcome; the message is treated as still pending."
+)
+_REPORT_JUNK = gettext_noop(
+    "%(count)d octet(s) at the end of the delivery report were not understood and were ignored."
+)
+
 
 # --- Hex and octets ---------------------------------------------------------------------------
 
 
 class _Reader:
-    """Walks the octets of a PDU; running off the end raises PduError naming the missing field."""
+    """Walks the octets of a PDU and collects the notes on it; running off the end of a field
+    that must be there raises PduError naming it."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, notes: list[Note]) -> None:
         self.data = data
         self.pos = 0
+        self.notes = notes
 
     def take(self, count: int, what: str) -> bytes:
         if self.pos + count > len(self.data):
@@ -149,6 +217,15 @@ class _Reader:
     def octet(self, what: str) -> int:
         return self.take(1, what)[0]
 
+    def take_up_to(self, count: int) -> bytes:
+        """What there is of `count` octets: for fields whose length the PDU itself may overstate."""
+        chunk = self.data[self.pos : self.pos + count]
+        self.pos += len(chunk)
+        return chunk
+
+    def note(self, text: str, **params: int | str) -> None:
+        self.notes.append(Note(text, params))
+
     @property
     def remaining(self) -> int:
         return len(self.data) - self.pos
@@ -157,24 +234,40 @@ class _Reader:
 _HEX = re.compile(r"[0-9A-Fa-f]*")
 
 
-def _octets(hex: str) -> bytes:
+def _octets(hex: str, notes: list[Note]) -> bytes:
     if not isinstance(hex, str):
         raise PduError(f"a PDU is a hex string, not {type(hex).__name__}")
-    digits = "".join(hex.split())  # modems end lines with CR LF, people paste with spaces
+    # Modems end lines with CR LF, people paste with spaces and tabs, some listings leave a quote.
+    digits = "".join(hex.split()).strip("\"'")
     if not digits:
         raise PduError("empty PDU")
     if not _HEX.fullmatch(digits):
         raise PduError(f"PDU is not hexadecimal: {digits[:40]!r}")
     if len(digits) % 2:
-        raise PduError(f"PDU has an odd number of hex digits ({len(digits)})")
+        notes.append(Note(_ODD_DIGIT, {"digit": digits[-1], "digits": len(digits)}))
+        digits = digits[:-1]
     return bytes.fromhex(digits)
 
 
-def _start(hex: str) -> tuple[_Reader, str, int]:
-    """Reads the SMSC part and the first octet, with which every PDU from a modem begins."""
-    reader = _Reader(_octets(hex))
-    smsc = _read_smsc(reader)
+def _start(hex: str, listed_length: int | None) -> tuple[_Reader, str, int]:
+    """Reads the SMSC part (when there is one) and the first octet, with which every PDU begins."""
+    notes: list[Note] = []
+    reader = _Reader(_octets(hex, notes), notes)
+    smsc = "" if _lacks_smsc(reader, listed_length) else _read_smsc(reader)
     return reader, smsc, reader.octet("first octet")
+
+
+def _lacks_smsc(reader: _Reader, listed_length: int | None) -> bool:
+    """Whether the listing's <length> (octets of the TPDU) covers the whole PDU: some modems leave
+    the SMSC part out of +CMGL, +CMGR and +CMT although TS 27.005 says it is there."""
+    if listed_length is None or not reader.data:
+        return False
+    if listed_length == len(reader.data):
+        return True
+    with_smsc = len(reader.data) - 1 - reader.data[0]
+    if listed_length != with_smsc:
+        reader.note(_LENGTH_DISAGREES, listed=listed_length, octets=with_smsc)
+    return False
 
 
 def _expect(first: int, mti: int) -> None:
@@ -191,7 +284,7 @@ def _check_octet(value: int, what: str) -> int:
 
 def tpdu_length(hex: str) -> int:
     """Octets after the SMSC part: the length AT+CMGS and +CMGL/+CMT talk about."""
-    data = _octets(hex)
+    data = _octets(hex, [])
     smsc_length = data[0]
     if 1 + smsc_length > len(data):
         raise PduError(f"PDU truncated: SMSC part of {smsc_length} octets, {len(data) - 1} left")
@@ -280,10 +373,11 @@ def _swapped(value: int) -> int:
     return (value % 10) << 4 | value // 10
 
 
-def _unswapped(octet: int, what: str) -> int:
+def _unswapped(octet: int) -> int:
+    """0x92 -> 29; ValueError when a semi-octet is not a decimal digit."""
     tens, units = octet & 0x0F, octet >> 4
     if tens > 9 or units > 9:
-        raise PduError(f"{what} is not decimal: 0x{octet:02X}")
+        raise ValueError(f"not decimal: 0x{octet:02X}")
     return tens * 10 + units
 
 
@@ -302,18 +396,30 @@ def _encode_timestamp(moment: datetime) -> bytes:
     return bytes(_swapped(field) for field in fields) + bytes([zone])
 
 
-def _read_timestamp(reader: _Reader, what: str) -> datetime:
+def _read_timestamp(reader: _Reader, what: str, unreadable: str) -> datetime | None:
+    """TP-SCTS / TP-DT. A date that is not one gives None and the `unreadable` note: whoever asked
+    has a better time at hand (when the message arrived)."""
     raw = reader.take(7, what)
-    year, month, day, hour, minute, second = (_unswapped(octet, what) for octet in raw[:6])
-    quarters = _unswapped(raw[6] & 0xF7, f"{what} zone")
-    if raw[6] & 0x08:
-        quarters = -quarters
-    # Two-digit years: SMS began in the 1990s, so 90-99 is 1990s and the rest this century.
-    year += 1900 if year >= 90 else 2000
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=timezone(timedelta(minutes=15 * quarters)))
-    except ValueError as exc:
-        raise PduError(f"{what} is not a valid date: {raw.hex().upper()} ({exc})") from exc
+        year, month, day, hour, minute, second = (_unswapped(octet) for octet in raw[:6])
+        # Two-digit years: SMS began in the 1990s, so 90-99 is 1990s and the rest this century.
+        year += 1900 if year >= 90 else 2000
+        moment = datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        reader.note(unreadable, stamp=raw.hex().upper())
+        return None
+    return moment.replace(tzinfo=_zone(raw[6], reader))
+
+
+def _zone(octet: int, reader: _Reader) -> timezone:
+    """Quarter hours as swapped BCD, the sign in bit 3. Some networks send garbage here (0xFF, a
+    units digit of 0xC); the local time is still right, so only the zone becomes a guess: UTC."""
+    try:
+        quarters = _unswapped(octet & 0xF7)
+    except ValueError:
+        reader.note(_ZONE_UNREADABLE, zone=f"{octet:02X}")
+        return UTC
+    return timezone(timedelta(minutes=15 * (-quarters if octet & 0x08 else quarters)))
 
 
 def _relative_validity(hours: int) -> int:
@@ -494,6 +600,9 @@ class _Header(NamedTuple):
     language: int  # national language single shift table (0: none)
 
 
+_NO_HEADER = _Header(None, 0)
+
+
 def _concat(reference: int, total: int, sequence: int) -> Concat | None:
     # TS 23.040 9.2.3.24.1: a zero total, or a sequence outside 1..total, means ignore the element.
     if total == 0 or not 1 <= sequence <= total:
@@ -501,15 +610,15 @@ def _concat(reference: int, total: int, sequence: int) -> Concat | None:
     return Concat(reference, total, sequence)
 
 
-def _parse_header(header: bytes) -> _Header:
+def _parse_header(header: bytes, reader: _Reader) -> _Header:
     concat, language, pos = None, 0, 0
     while pos < len(header):
-        if pos + 2 > len(header):
-            raise PduError(f"user data header truncated at octet {pos}: {header.hex().upper()}")
+        if pos + 2 > len(header) or pos + 2 + header[pos + 1] > len(header):
+            # An element cut off by the header's end: what came before it is no safer.
+            reader.note(_HEADER_DAMAGED, header=header.hex().upper(), offset=pos)
+            return _NO_HEADER
         element, length = header[pos], header[pos + 1]
         value = header[pos + 2 : pos + 2 + length]
-        if len(value) < length:
-            raise PduError(f"user data header element 0x{element:02X} runs past the header: {header.hex().upper()}")
         pos += 2 + length
         if element == _IE_CONCAT_8 and length == 3:
             concat = _concat(value[0], value[1], value[2])
@@ -521,12 +630,27 @@ def _parse_header(header: bytes) -> _Header:
     return _Header(concat, language)
 
 
+def _split_header(data: bytes, septets: int | None, has_header: bool, reader: _Reader) -> tuple[int, _Header]:
+    """The header's length (its length octet included) and what it says. A header that cannot be
+    where it says it is (longer than the user data, or than the `septets` TP-UDL counts) is not
+    trusted: the whole user data is read as text."""
+    if not has_header or not data:
+        return 0, _NO_HEADER
+    length = data[0] + 1
+    if length > len(data) or (septets is not None and _header_septets(length) > septets):
+        reader.note(_HEADER_DOES_NOT_FIT, header=data[:length].hex().upper(), length=length)
+        return 0, _NO_HEADER
+    return length, _parse_header(data[1:length], reader)
+
+
+def _is_compressed(dcs: int) -> bool:
+    return dcs < 0x80 and bool(dcs & 0x20)  # groups 00xx and 01xx, bit 5 (TS 23.038 4)
+
+
 def _alphabet(dcs: int) -> Encoding:
     """The alphabet a data coding scheme names (TS 23.038 4); class and indication bits don't matter here."""
     group = dcs >> 4
     if group < 0x8:  # 00xx and 01xx (marked for deletion): general data coding
-        if dcs & 0x20:
-            raise PduError(f"compressed user data is not supported (data coding scheme 0x{dcs:02X})")
         return (Encoding.GSM7, Encoding.EIGHT_BIT, Encoding.UCS2, Encoding.GSM7)[dcs >> 2 & 0x03]
     if group == 0xE:  # message waiting indication, stored, UCS-2
         return Encoding.UCS2
@@ -536,39 +660,52 @@ def _alphabet(dcs: int) -> Encoding:
     return Encoding.GSM7
 
 
+def _counts_septets(dcs: int) -> bool:
+    """Whether TP-UDL counts septets (GSM-7) rather than octets (8-bit, UCS-2, anything compressed)."""
+    return _alphabet(dcs) is Encoding.GSM7 and not _is_compressed(dcs)
+
+
+def _user_data_octets(length: int, dcs: int) -> int:
+    return math.ceil(length * 7 / 8) if _counts_septets(dcs) else length
+
+
 def _read_user_data(reader: _Reader, dcs: int, has_header: bool) -> tuple[str, Encoding, Concat | None]:
-    alphabet = _alphabet(dcs)
+    """TP-UDL and TP-UD. A length octet that overstates what is there costs the rest of the text,
+    not the message: what arrived is decoded, with a note."""
     length = reader.octet("user data length")
-    limit = _MAX_SEPTETS if alphabet is Encoding.GSM7 else _MAX_USER_DATA
+    septets = _counts_septets(dcs)
+    limit = _MAX_SEPTETS if septets else _MAX_USER_DATA
     if length > limit:
-        raise PduError(f"user data length {length} is over the maximum of {limit}")
-    data = reader.take(math.ceil(length * 7 / 8) if alphabet is Encoding.GSM7 else length, "user data")
-    if reader.remaining:
-        raise PduError(f"{reader.remaining} octet(s) left after the user data: wrong length octet?")
-    header_length = 0
-    header = _Header(None, 0)
-    if has_header:
-        header_length = data[0] + 1 if data else 1
-        if header_length > len(data):
-            raise PduError(f"user data header of {header_length} octets in {len(data)} octets of user data")
-        header = _parse_header(data[1:header_length])
-    text, encoding = _decode_text(data, header_length, length, alphabet, header.language)
+        reader.note(_OVER_MAXIMUM, length=length, maximum=limit)
+    needed = _user_data_octets(length, dcs)
+    data = reader.take_up_to(needed)
+    if len(data) < needed:
+        reader.note(_CUT_SHORT, missing=needed - len(data), length=length, octets=len(data))
+    header_length, header = _split_header(data, length if septets else None, has_header, reader)
+    if _is_compressed(dcs):
+        reader.note(_COMPRESSED, dcs=f"{dcs:02X}", data=data[header_length:].hex().upper())
+        return "", Encoding.EIGHT_BIT, header.concat
+    text, encoding = _decode_text(data, header_length, length, _alphabet(dcs), header.language, reader)
     return text, encoding, header.concat
 
 
 def _decode_text(
-    data: bytes, header_length: int, length: int, alphabet: Encoding, language: int
+    data: bytes, header_length: int, length: int, alphabet: Encoding, language: int, reader: _Reader
 ) -> tuple[str, Encoding]:
     body = data[header_length:]
     if alphabet is Encoding.UCS2:
+        if len(body) % 2:
+            reader.note(_HALF_CHARACTER, octet=f"{body[-1]:02X}")
+            body = body[:-1]
         # "replace": a sender that split a surrogate pair across parts must not cost us the message.
         return body.decode("utf-16-be", "replace"), alphabet
     if alphabet is Encoding.EIGHT_BIT:
         return body.decode("latin-1"), alphabet  # binary data: text.encode("latin-1") gives the octets back
     header_septets = _header_septets(header_length)
-    if length < header_septets:
-        raise PduError(f"user data length {length} is shorter than its {header_septets}-septet header")
-    septets = _unpack(body, header_septets * 7 - header_length * 8, length - header_septets)
+    fill_bits = header_septets * 7 - header_length * 8
+    # TP-UDL's count, or as many septets as arrived when it overstates them.
+    count = max(min(length - header_septets, (len(body) * 8 - fill_bits) // 7), 0)
+    septets = _unpack(body, fill_bits, count)
     if language == _LANGUAGE_SPANISH:
         return charset.SPANISH_SHIFT.decode(septets), Encoding.SPANISH_SHIFT
     # Single shift tables of other languages (Turkish, Portuguese...): the spec's fallback is the default one.
@@ -657,51 +794,113 @@ def _submit(reader: _Reader, first: int) -> Submit:
     dcs = reader.octet("data coding scheme")
     reader.take(_VALIDITY_LENGTH[first >> 3 & 0x03], "validity period")
     text, encoding, concat = _read_user_data(reader, dcs, bool(first & _UDHI))
-    return Submit(number, text, encoding, bool(first & _SRR), concat)
+    _ignore_rest(reader)
+    return Submit(number, text, encoding, bool(first & _SRR), concat, tuple(reader.notes))
 
 
 def _deliver(reader: _Reader, smsc: str, first: int) -> Deliver:
     sender = _read_address(reader, "originating address")
     reader.octet("protocol identifier")
     dcs = reader.octet("data coding scheme")
-    timestamp = _read_timestamp(reader, "service centre time stamp")
+    timestamp = _read_timestamp(reader, "service centre time stamp", _STAMP_UNREADABLE)
     text, encoding, concat = _read_user_data(reader, dcs, bool(first & _UDHI))
-    return Deliver(sender, text, timestamp, encoding, concat, smsc)
+    _ignore_rest(reader)
+    return Deliver(sender, text, timestamp, encoding, concat, smsc, tuple(reader.notes))
+
+
+def _ignore_rest(reader: _Reader) -> None:
+    """Octets after the user data: padding (FF), leftovers of an older message in the same memory slot."""
+    extra = reader.take_up_to(reader.remaining)
+    if extra:
+        reader.note(_EXTRA_OCTETS, count=len(extra), octets=extra.hex().upper())
 
 
 def _status_report(reader: _Reader) -> StatusReport:
+    # A report is no use without these two, so running out here is a PduError...
     reference = reader.octet("message reference")
     recipient = _read_address(reader, "recipient address")
-    sent_at = _read_timestamp(reader, "service centre time stamp")
-    done_at = _read_timestamp(reader, "discharge time")
-    status = reader.octet("status")
-    # Optional parameters may follow (TP-PI, PID, DCS, user data): nothing in them matters to us.
-    delivered = status <= 0x02  # received, forwarded (unconfirmed), replaced
-    final = not 0x20 <= status <= 0x3F  # 0x20-0x3F: temporary error, the service centre keeps trying
-    return StatusReport(reference, recipient, status, delivered, final, sent_at, done_at)
+    # ...but modems and networks cut the rest short: each part is read if it is there.
+    sent_at = _report_time(reader, "service centre time stamp", _SENT_UNREADABLE, _SENT_MISSING)
+    done_at = _report_time(reader, "discharge time", _DONE_UNREADABLE, _DONE_MISSING)
+    status = reader.octet("status") if reader.remaining else None
+    if status is None:
+        reader.note(_STATUS_MISSING)
+    _skip_parameters(reader)
+    delivered = status is not None and status <= 0x02  # received, forwarded (unconfirmed), replaced
+    # 0x20-0x3F: temporary error, the service centre keeps trying; unknown is not final either.
+    final = status is not None and not 0x20 <= status <= 0x3F
+    return StatusReport(reference, recipient, status, delivered, final, sent_at, done_at, tuple(reader.notes))
 
 
-def decode_submit(hex: str) -> Submit:
-    reader, _smsc, first = _start(hex)
+def _report_time(reader: _Reader, what: str, unreadable: str, missing: str) -> datetime | None:
+    if reader.remaining < 7:
+        reader.take_up_to(7)  # a piece of a time stamp is no time stamp
+        reader.note(missing)
+        return None
+    return _read_timestamp(reader, what, unreadable)
+
+
+# TP-PI (TS 23.040 9.2.3.27): which optional fields follow TP-ST in a status report.
+_PI_PID = 0x01
+_PI_DCS = 0x02
+_PI_UDL = 0x04
+
+
+def _skip_parameters(reader: _Reader) -> None:
+    """TP-PI and the TP-PID, TP-DCS, TP-UDL and TP-UD it announces: nothing in them matters to
+    us, but octets they do not account for (padding, junk) get a note."""
+    tail = reader.take_up_to(reader.remaining)
+    if not tail:
+        return
+    announced = _parameters_length(tail)
+    if announced != len(tail):
+        count = len(tail) - announced if announced < len(tail) else len(tail)
+        reader.note(_REPORT_JUNK, count=count, octets=tail.hex().upper())
+
+
+def _parameters_length(tail: bytes) -> int:
+    """Octets the parameter indicator `tail[0]` announces, itself included."""
+    indicator, pos = tail[0], 1
+    dcs = 0  # an absent TP-DCS means the default alphabet (TS 23.040 9.2.3.27)
+    if indicator & _PI_PID:
+        pos += 1
+    if indicator & _PI_DCS:
+        dcs = tail[pos] if pos < len(tail) else 0
+        pos += 1
+    if indicator & _PI_UDL:
+        length = tail[pos] if pos < len(tail) else 0
+        pos += 1 + _user_data_octets(length, dcs)
+    return pos
+
+
+def decode_submit(hex: str, *, tpdu_length: int | None = None) -> Submit:
+    """An SMS-SUBMIT as a modem lists it (sent or unsent messages in its memory).
+
+    `tpdu_length` is the <length> of the listing line (+CMGL, +CMGR, +CMT, +CDS), which counts the
+    octets after the SMSC part: when it covers the whole PDU, the modem left the SMSC part out."""
+    reader, _smsc, first = _start(hex, tpdu_length)
     _expect(first, MTI_SUBMIT)
     return _submit(reader, first)
 
 
-def decode_deliver(hex: str) -> Deliver:
-    reader, smsc, first = _start(hex)
+def decode_deliver(hex: str, *, tpdu_length: int | None = None) -> Deliver:
+    """An SMS-DELIVER, from +CMT or the modem's memory; `tpdu_length` as in decode_submit."""
+    reader, smsc, first = _start(hex, tpdu_length)
     _expect(first, MTI_DELIVER)
     return _deliver(reader, smsc, first)
 
 
-def decode_status_report(hex: str) -> StatusReport:
-    reader, _smsc, first = _start(hex)
+def decode_status_report(hex: str, *, tpdu_length: int | None = None) -> StatusReport:
+    """An SMS-STATUS-REPORT, from +CDS or the modem's memory; `tpdu_length` as in decode_submit."""
+    reader, _smsc, first = _start(hex, tpdu_length)
     _expect(first, MTI_STATUS_REPORT)
     return _status_report(reader)
 
 
-def decode(hex: str) -> Deliver | StatusReport | Submit:
-    """Any PDU a modem lists (AT+CMGL can return all three kinds), by its message type."""
-    reader, smsc, first = _start(hex)
+def decode(hex: str, *, tpdu_length: int | None = None) -> Deliver | StatusReport | Submit:
+    """Any PDU a modem lists (AT+CMGL can return all three kinds), by its message type;
+    `tpdu_length` as in decode_submit."""
+    reader, smsc, first = _start(hex, tpdu_length)
     mti = first & 0x03
     if mti == MTI_DELIVER:
         return _deliver(reader, smsc, first)

@@ -1,10 +1,22 @@
-"""The simulated modem: a Huawei/ZTE USB GSM modem answering AT commands on a pseudo-terminal.
+"""The simulated modem: a USB GSM modem or phone of one of the families in `profiles.py`
+(Huawei, ZTE, Quectel, SIMCom, Telit, Sierra/Wavecom, u-blox, Cinterion, Nokia, Sony Ericsson)
+answering AT commands on a pseudo-terminal.
 
 Plain Python (no Django), so tests, benchmarks and the demo drive the real pyserial path.
 `python manage.py simulate_modem` runs it as a process; `modem.sim.control` talks to that.
 """
 
-from modem.sim.interpreter import NO_CREDIT_CODE, SentSms, Settings, StoredSms
+from modem.sim.profiles import PROFILES, Profile
+from modem.sim.settings import NO_CREDIT_CODE, NetworkReport, SentSms, Settings, StoredSms
 from modem.sim.simulator import SimulatedModem
 
-__all__ = ["NO_CREDIT_CODE", "SentSms", "Settings", "SimulatedModem", "StoredSms"]
+__all__ = [
+    "NO_CREDIT_CODE",
+    "PROFILES",
+    "NetworkReport",
+    "Profile",
+    "SentSms",
+    "Settings",
+    "SimulatedModem",
+    "StoredSms",
+]

@@ -7,6 +7,10 @@ One JSON object per line each way:
     {"cmd": "unplug"} / {"cmd": "replug"}                            -> {"ok": true, "device": ...}
     {"cmd": "set", "no_credit": true}                                -> {"ok": true}
     {"cmd": "sent"}                                                  -> {"ok": true, "sent": [...]}
+    {"cmd": "reports"}   the delivery reports the network generated  -> {"ok": true, "reports": [...]}
+    {"cmd": "preload", "number": "+591...", "text": "Borrador", "stat": 2}  -> {"ok": true, "index": 1}
+    {"cmd": "set", "sim_state_override": "PH-NET PIN"}, {"cmd": "set", "ussd_style": "ucs2"} (any Settings field)
+    {"cmd": "profiles"}                                              -> {"ok": true, "profiles": {...}}
     {"cmd": "stored"}, {"cmd": "status"}, {"cmd": "status_report", "reference": 3, "recipient": "..."}
     {"cmd": "on_next_send", "action": {"cmd": "ring", ...}, "when": "answer"}
     anything wrong                                                   -> {"ok": false, "error": "..."}
@@ -27,6 +31,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from modem.sim.profiles import PROFILES
 from modem.sim.simulator import SimulatedModem
 
 logger = logging.getLogger("smsmotor.modem.sim")
@@ -125,6 +130,12 @@ class ControlServer:
             modem.set(**request)
         elif command == "sent":
             return {"ok": True, "sent": [sms.to_json() for sms in modem.sent]}
+        elif command == "reports":
+            return {"ok": True, "reports": [report.to_json() for report in modem.reports]}
+        elif command == "preload":
+            return {"ok": True, "index": modem.preload(**request)}
+        elif command == "profiles":
+            return {"ok": True, "profiles": {name: f"{p.family}: {p.models}" for name, p in PROFILES.items()}}
         elif command == "stored":
             return {"ok": True, "stored": [sms.to_json() for sms in modem.stored]}
         elif command == "status":

@@ -2,15 +2,18 @@
 
 `AtInterpreter` is fed the bytes the driver writes (`receive`) and hands what the modem says to
 an `emit` callback; delays (the network's latency, a delivery report a second later, the
-second RING) are timers that the pty loop in `simulator.py` runs (`next_timeout`, `run_due`).
-It is not thread-safe on its own: `SimulatedModem` calls it under one lock.
+second RING, the SIM's start-up) are timers that the pty loop in `simulator.py` runs
+(`next_timeout`, `run_due`). It is not thread-safe on its own: `SimulatedModem` calls it under
+one lock.
 
-Behaviour copied from a Huawei E173 / ZTE MF190, as our driver talks to them:
+What every family shares is here; where they differ, the switches of the chosen
+`profiles.Profile` decide. Identification, SIM, network and calls are in `device.py`,
+messages in `sms.py`, USSD in `ussd.py`:
 - answers are framed "\\r\\n<text>\\r\\n"; echo is on after power-on and ATZ until ATE0;
 - AT+CMEE governs +CME and +CMS errors alike (0: plain ERROR, 1: numeric, 2: verbose text);
-- AT+CNMI routes incoming SMS (+CMTI stored / +CMT direct) and reports (+CDS / +CDSI);
-- power-on restores the defaults (echo on, CMEE 0, CNMI 0,0,0,0,0, CLIP off, PIN asked again):
-  the driver must initialise the modem again after a replug.
+- power-on restores the defaults (echo on, CMEE 0, CNMI 0,0,0,0,0, CLIP off, PIN asked again)
+  and, for the profile's start-up time, the SIM is busy: the driver must initialise the modem
+  again after a replug, and wait for it.
 """
 
 from __future__ import annotations
@@ -22,162 +25,39 @@ import random
 import re
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import fields
 from typing import Any
 
-from modem.at.pdu import PduError, decode_submit, encode_deliver, encode_status_report, tpdu_length
+from modem.sim.device import SERVICE_STATES, DeviceCommands
+from modem.sim.profiles import CME_TEXT, CMS_TEXT, PROFILES, STATE_CME, STATE_CMS, Profile
+from modem.sim.settings import (
+    IDENTITY,
+    LA_PAZ,
+    NO_CREDIT_CODE,
+    PROMPT,
+    AtError,
+    NetworkReport,
+    SentSms,
+    Settings,
+    StoredSms,
+)
+from modem.sim.sms import SmsCommands
+from modem.sim.ussd import UssdCommands
+
+__all__ = ["LA_PAZ", "NO_CREDIT_CODE", "AtInterpreter", "NetworkReport", "SentSms", "Settings", "StoredSms"]
 
 logger = logging.getLogger("smsmotor.modem.sim")
 
 CTRL_Z, ESC = 0x1A, 0x1B
-LA_PAZ = timezone(timedelta(hours=-4))  # Bolivia: UTC-4 all year
-
-PROFILES = {
-    "huawei": {"manufacturer": "huawei", "model": "E173", "revision": "11.126.85.00.209"},
-    "zte": {"manufacturer": "ZTE CORPORATION", "model": "MF190", "revision": "BD_MF190V1.0.0B05"},
-}
-# Bolivian operators (MCC 736) and their MNC.
-OPERATORS = {"ENTEL": "73601", "VIVA": "73602", "TIGO": "73603"}
-
-# What the network answers a prepaid line without credit: RP-cause 21 "Short message transfer
-# rejected" (3GPP TS 24.011), which the modem passes on as +CMS ERROR: 21.
-NO_CREDIT_CODE = 21
-
-CME_TEXT = {
-    3: "operation not allowed",
-    4: "operation not supported",
-    10: "SIM not inserted",
-    11: "SIM PIN required",
-    12: "SIM PUK required",
-    16: "incorrect password",
-    30: "no network service",
-    50: "Incorrect parameters",
-    100: "unknown",
-}
-CMS_TEXT = {
-    21: "Short message transfer rejected",
-    27: "Destination out of service",
-    38: "Network out of order",
-    41: "Temporary failure",
-    42: "Congestion",
-    69: "Requested facility not implemented",
-    300: "ME failure",
-    302: "operation not allowed",
-    303: "operation not supported",
-    304: "invalid PDU mode parameter",
-    310: "SIM not inserted",
-    311: "SIM PIN required",
-    316: "SIM PUK required",
-    321: "invalid memory index",
-    322: "SIM memory full",
-    331: "no network service",
-    500: "unknown error",
-}
-STORAGES = ("SM", "ME", "MT")
-STAT_UNREAD, STAT_READ = 0, 1
+# The most parameters each command takes: one more gets the profile's "too many" answer.
+MAX_ARGS = {
+    "+CMEE": 1, "+CMGF": 1, "+CNMI": 5, "+CPMS": 3, "+CMGR": 1, "+CMGD": 2, "+CMGL": 1, "+CSCA": 2,
+    "+CUSD": 3, "+CLIP": 1, "+CRC": 1, "+CREG": 1, "+CFUN": 2, "+CSMS": 1, "+CNMA": 2, "+CSCS": 1,
+    "+CPIN": 2, "+CMGS": 2,
+}  # fmt: skip
 
 
-@dataclass
-class Settings:
-    """What tests, benchmarks and the demo tune; `SimulatedModem.set()` changes them at run time."""
-
-    latency: float = 2.0  # seconds between the PDU and +CMGS (the network's round trip); 0 for benchmarks
-    cms_error_rate: float = 0.0  # share of sends answered +CMS ERROR: <error_code>
-    error_code: int = 500
-    no_credit: bool = False  # every send answered +CMS ERROR: <no_credit_code>
-    no_credit_code: int = NO_CREDIT_CODE
-    sim_missing: bool = False
-    pin: str | None = None  # a SIM that asks for this PIN after each power-on
-    rssi: int = 20  # AT+CSQ, 0-31 (99: unknown, not registered)
-    operator: str = "ENTEL"
-    profile: str = "huawei"  # "huawei" (E173) or "zte" (MF190): the identity below and a few quirks
-    manufacturer: str = ""  # empty: the profile's
-    model: str = ""
-    revision: str = ""
-    imei: str = "863743012345675"  # Luhn-valid
-    imsi: str = ""  # empty: the operator's MCC/MNC + 0123456789
-    smsc: str = "+59170000000"  # made up: the SMS centre (AT+CSCA?, and in the PDUs we hand out)
-    delivery_reports: bool = True  # the network sends the reports that sends ask for
-    report_delay: float | None = None  # seconds from +CMGS to +CDS; None: 1 s, or 0 when latency is 0
-    ussd_delay: float | None = None  # seconds from OK to +CUSD; None: 0.5 s, or 0 when latency is 0
-    ring_interval: float | None = None  # seconds between RINGs; None: 2 s, or 0 when latency is 0
-    ussd_replies: dict[str, str] = field(
-        default_factory=lambda: {"*105#": "Su saldo es Bs 12.50, vigente hasta 31/12/2026"}
-    )
-    capacity: int = 30  # SMS the SIM holds
-    first_index: int = 0  # Huawei numbers SIM positions from 0
-    curc_interval: float = 0.0  # Huawei: seconds between ^RSSI lines until AT^CURC=0; 0: never
-
-    def __post_init__(self) -> None:
-        if self.profile not in PROFILES:
-            raise ValueError(f"unknown profile {self.profile!r}; one of {', '.join(PROFILES)}")
-        for name, value in PROFILES[self.profile].items():
-            if not getattr(self, name):
-                setattr(self, name, value)
-        if not 0 <= self.cms_error_rate <= 1:
-            raise ValueError("cms_error_rate must be between 0 and 1")
-
-    def delay(self, value: float | None, realistic: float) -> float:
-        if value is not None:
-            return value
-        return 0.0 if self.latency == 0 else realistic
-
-    @property
-    def imsi_or_default(self) -> str:
-        return self.imsi or OPERATORS.get(self.operator.upper(), "73601") + "0123456789"
-
-    @property
-    def operator_numeric(self) -> str:
-        return self.imsi_or_default[:5]
-
-
-@dataclass(frozen=True)
-class SentSms:
-    """A message the simulated network accepted (one part of a long one)."""
-
-    number: str
-    text: str
-    mr: int  # the message reference answered in +CMGS
-    concat: Any  # modem.at.pdu.Concat, or None for a single-part message
-    pdu: str
-    at: datetime
-    encoding: str
-    status_report: bool
-
-    def to_json(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data["at"] = self.at.isoformat()
-        data["encoding"] = getattr(self.encoding, "value", self.encoding)  # an Encoding enum
-        if is_dataclass(self.concat):
-            data["concat"] = asdict(self.concat)
-        return data
-
-
-@dataclass
-class StoredSms:
-    """A position of the SIM's message store: an incoming SMS part or a delivery report."""
-
-    index: int
-    stat: int  # 0 received unread, 1 received read
-    pdu: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "stat": self.stat, "pdu": self.pdu}
-
-
-class AtError(Exception):
-    """Ends a command line with this final result instead of OK."""
-
-    def __init__(self, result: str):
-        super().__init__(result)
-        self.result = result
-
-
-PROMPT = object()  # a handler's answer: the final result comes later (AT+CMGS)
-
-
-class AtInterpreter:
+class AtInterpreter(DeviceCommands, SmsCommands, UssdCommands):
     def __init__(
         self,
         settings: Settings,
@@ -191,7 +71,8 @@ class AtInterpreter:
         self.rng = rng or random.Random()
         self.clock = clock
         self.sent: list[SentSms] = []
-        self.store: dict[int, StoredSms] = {}
+        self.reports: list[NetworkReport] = []  # every report the network generated
+        self.memories: dict[str, dict[int, StoredSms]] = {"SM": {}, "ME": {}, "SR": {}}
         self.powered = False
         self._timers: list[tuple[float, int, Callable[[], None]]] = []
         self._sequence = itertools.count()
@@ -202,15 +83,45 @@ class AtInterpreter:
         self._send_actions: list[tuple[str, Callable[[], None]]] = []
         self._call = 0  # bumped by ATH: the rest of a ringing call is not announced
         self._periodic = 0
+        self._ready_at = 0.0
+        self._override_cleared = False
         self._reset_session()
+        for entry in settings.preload:
+            self.preload(**entry)
+
+    @property
+    def profile(self) -> Profile:
+        return PROFILES[self.settings.profile]
+
+    @property
+    def store(self) -> dict[int, StoredSms]:
+        """The SIM's message memory ("SM")."""
+        return self.memories["SM"]
 
     # Power and settings ----------------------------------------------------------------------
     def power_on(self) -> None:
-        """A (re)plugged modem: defaults restored, PIN asked again, stored SMS still on the SIM."""
+        """A (re)plugged modem: defaults restored, PIN asked again, stored SMS still on the SIM,
+        and the SIM busy for the profile's start-up time."""
         self._timers.clear()
         self._reset_session()
         self.powered = True
+        s = self.settings
+        busy = s.delay(s.sim_busy_seconds, self.profile.start_seconds)
+        self._ready_at = self.clock() + busy
+        if self._boot_urcs():
+            for line in self.profile.boot_urcs:
+                self._say(line)
+        self.schedule(busy, self._sim_ready)
         self._start_periodic()
+
+    def _boot_urcs(self) -> bool:
+        chosen = self.settings.boot_urcs
+        return self.profile.boot_urcs_default if chosen is None else chosen
+
+    def _sim_ready(self) -> None:
+        if self._boot_urcs() and self.sim_state() != "MISSING":
+            for line in self.profile.ready_urcs:
+                self._say(line)
         self._flush_network()
 
     def power_off(self) -> None:
@@ -224,12 +135,20 @@ class AtInterpreter:
         if unknown:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         if "profile" in changes:
-            for name in PROFILES[changes["profile"]]:
-                changes.setdefault(name, "")
+            for name in IDENTITY:
+                changes.setdefault(name, None)
         values = {f.name: getattr(self.settings, f.name) for f in fields(Settings)} | changes
         self.settings = Settings(**values)  # validates like the constructor
-        if {"pin", "sim_missing"} & set(changes):
+        if {"pin", "sim_missing", "sim_state_override"} & set(changes):
             self._pin_entered, self._pin_attempts = False, 3  # another SIM, or the same one re-seated
+            self._override_cleared = False
+        if "sim_busy_seconds" in changes and self.powered:
+            self._ready_at = self.clock() + (changes["sim_busy_seconds"] or 0)
+            self.schedule(changes["sim_busy_seconds"] or 0, self._sim_ready)
+        for entry in changes.get("preload", []):
+            self.preload(**entry)
+        if "ussd_style" in changes or "profile" in changes:
+            self.ussd_mode = 1 if (self.settings.ussd_style or self.profile.ussd_style) == "gsm7" else 0
         if "curc_interval" in changes:
             self._start_periodic()
         self._flush_network()
@@ -238,34 +157,52 @@ class AtInterpreter:
         """What ATZ restores, plus what only a power cycle clears."""
         self._factory_defaults()
         self._busy = False
-        self._prompt: int | None = None
+        self._prompt: tuple[str, Any] | None = None
         self._input.clear()
         self._pin_entered = False
         self._pin_attempts = 3
+        self._override_cleared = False
+        self._awaiting_ack: tuple[str, str] | None = None
+        self._ussd_session: str | None = None
         self.cfun = 1
         self.curc = 1
+        self.ussd_mode = 1 if (self.settings.ussd_style or self.profile.ussd_style) == "gsm7" else 0
 
     def _factory_defaults(self) -> None:
         self.echo = True
         self.cmee = 0
         self.cmgf = 0
-        self.cnmi = [0, 0, 0, 0, 0]
+        self.cnmi = self._cnmi_defaults()
         self.clip = 0
+        self.crc = 0
         self.creg = 0
         self.cops_format = 0
         self.cmms = 0
-        self.cpms = ["SM", "SM", "SM"]
+        self.cusd = 0
+        self.csms = 0
+        self.cscs = "GSM"
+        self.csmp_fo = 17  # SMS-SUBMIT, relative validity, no status report (TS 27.005 default)
+        self.cpms = ["SM", "SM", "SM"] if "SM" in self.profile.memories else ["ME", "ME", "ME"]
 
     # State ------------------------------------------------------------------------------------
     def sim_state(self) -> str:
-        if self.settings.sim_missing:
+        """ "READY", a +CPIN? state, "MISSING" (no SIM) or "BUSY" (still reading it)."""
+        s = self.settings
+        if s.sim_missing:
             return "MISSING"
-        if self.settings.pin and not self._pin_entered:
+        if self.powered and self.clock() < self._ready_at:
+            return "BUSY"
+        if s.pin and not self._pin_entered:
             return "SIM PIN" if self._pin_attempts else "SIM PUK"
+        if s.sim_state_override and not self._override_cleared:
+            return s.sim_state_override
         return "READY"
 
+    def _serving(self) -> bool:
+        return self.sim_state() in SERVICE_STATES
+
     def registered(self) -> bool:
-        return self.powered and self.sim_state() == "READY" and self.cfun == 1 and self.settings.rssi != 99
+        return self.powered and self._serving() and self.cfun == 1 and self.settings.rssi != 99
 
     # Timers -----------------------------------------------------------------------------------
     def schedule(self, delay: float, action: Callable[[], None]) -> None:
@@ -305,6 +242,9 @@ class AtInterpreter:
             return AtError(f"+CMS ERROR: {CMS_TEXT.get(code, 'unknown error')}")
         return AtError(f"+CMS ERROR: {code}")
 
+    def _unsupported(self) -> AtError:
+        return AtError(self.profile.unknown_command) if self.profile.unknown_command else self._cme(4)
+
     # Input ------------------------------------------------------------------------------------
     def receive(self, data: bytes) -> None:
         """Bytes the driver wrote. Kept while the modem is busy with a send."""
@@ -342,11 +282,11 @@ class AtInterpreter:
         del self._input[: end + 1]
         if self.echo:
             self.emit(data)
-        length, self._prompt = self._prompt, None
+        prompt, self._prompt = self._prompt, None
         if terminator == ESC:
             self._say("OK")  # the send is cancelled
-        elif length is not None:
-            self._submit(length, "".join(data.decode("latin-1").split()))
+        elif prompt is not None:
+            self._submit(prompt, data.decode("latin-1"))
         return True
 
     # Command lines ----------------------------------------------------------------------------
@@ -379,12 +319,16 @@ class AtInterpreter:
                 raise AtError("ERROR")
             name, suffix, argument = match.group(1).upper(), match.group(2), match.group(3)
             kind = {None: "exec", "=?": "test", "?": "read"}.get(suffix, "set")
-            # +CMD is handled by at_cmd; ^CMD (Huawei's own commands) by hw_cmd, unknown to a ZTE.
+            # +CMD is handled by at_cmd; ^CMD (Huawei's own commands) by hw_cmd, unknown elsewhere.
             prefix = "at_" if name[0] == "+" else "hw_"
             handler = getattr(self, prefix + name[1:].lower(), None)
-            if handler is None or (prefix == "hw_" and self.settings.profile != "huawei"):
-                raise self._cme(4)
-            return handler(kind, split_arguments(argument) if kind == "set" else [])
+            if handler is None or (prefix == "hw_" and not self.profile.caret_commands):
+                raise self._unsupported()
+            args = split_arguments(argument) if kind == "set" else []
+            if len(args) > MAX_ARGS.get(name, len(args)):
+                too_many = self.profile.too_many_parameters
+                raise AtError(too_many) if too_many else self._cme(50)
+            return handler(kind, args)
         return self._basic(command)
 
     def _basic(self, command: str) -> list[str]:
@@ -394,14 +338,8 @@ class AtInterpreter:
         elif letter in ("Z", "&F"):
             self._factory_defaults()
         elif letter == "I":
-            s = self.settings
-            return [
-                f"Manufacturer: {s.manufacturer}",
-                f"Model: {s.model}",
-                f"Revision: {s.revision}",
-                f"IMEI: {s.imei}",
-                "+GCAP: +CGSM,+DS,+ES",
-            ]
+            pages = self.profile.ati
+            return self._identity(pages.get(int(value or 0), pages[0]))
         elif letter == "H":
             self._call += 1  # hang up: no more RING for this call
         elif (letter, value) in (("V", ""), ("V", "1"), ("Q", ""), ("Q", "0")):
@@ -412,18 +350,25 @@ class AtInterpreter:
             raise AtError("ERROR")
         return []
 
+    def _identity(self, lines: tuple[str, ...]) -> list[str]:
+        s = self.settings
+        values = {"manufacturer": s.manufacturer, "model": s.model, "revision": s.revision, "imei": s.imei}
+        return [line.format(**values) for line in lines]
+
     # Guards -----------------------------------------------------------------------------------
     def _need_sim(self) -> None:
         state = self.sim_state()
-        if state == "MISSING":
-            raise self._cme(10)
-        if state != "READY":
-            raise self._cme(11 if state == "SIM PIN" else 12)
+        if state == "BUSY":
+            raise self._cme(self.profile.busy_code)
+        if state not in SERVICE_STATES:
+            raise self._cme(STATE_CME.get(state, 3))
 
     def _need_sim_for_sms(self) -> None:
         state = self.sim_state()
-        if state != "READY":
-            raise self._cms({"MISSING": 310, "SIM PIN": 311}.get(state, 316))
+        if state == "BUSY":
+            raise self._cme(self.profile.busy_code)  # the vendors answer +CME here too, not +CMS 314
+        if state not in SERVICE_STATES:
+            raise self._cms(STATE_CMS.get(state, 302))
 
     def _int(self, args: list[str], position: int, allowed: range, default: int | None = None) -> int:
         text = args[position] if position < len(args) else ""
@@ -436,456 +381,6 @@ class AtInterpreter:
         if value not in allowed:
             raise self._cme(50)
         return value
-
-    # General commands -------------------------------------------------------------------------
-    def at_cmee(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return [f"+CMEE: {self.cmee}"]
-        if kind == "test":
-            return ["+CMEE: (0-2)"]
-        self.cmee = self._int(args, 0, range(3), default=0)
-        return []
-
-    def hw_curc(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return [f"^CURC: {self.curc}"]
-        if kind == "set":
-            self.curc = self._int(args, 0, range(2))
-        return []
-
-    def at_cfun(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return [f"+CFUN: {self.cfun}"]
-        if kind == "test":
-            return ["+CFUN: (0,1,4),(0-1)"]
-        if kind == "set":
-            self.cfun = self._int(args, 0, range(5))
-            self._flush_network()
-        return []
-
-    def at_cgmi(self, kind: str, args: list[str]) -> list[str]:
-        return [self.settings.manufacturer] if kind == "exec" else []
-
-    def at_cgmm(self, kind: str, args: list[str]) -> list[str]:
-        return [self.settings.model] if kind == "exec" else []
-
-    def at_cgmr(self, kind: str, args: list[str]) -> list[str]:
-        return [self.settings.revision] if kind == "exec" else []
-
-    def at_cgsn(self, kind: str, args: list[str]) -> list[str]:
-        return [self.settings.imei] if kind == "exec" else []
-
-    at_gmi, at_gmm, at_gmr, at_gsn = at_cgmi, at_cgmm, at_cgmr, at_cgsn
-
-    def at_gcap(self, kind: str, args: list[str]) -> list[str]:
-        return ["+GCAP: +CGSM,+DS,+ES"]
-
-    def at_cimi(self, kind: str, args: list[str]) -> list[str]:
-        if kind != "exec":
-            return []
-        self._need_sim()
-        return [self.settings.imsi_or_default]
-
-    def at_cpin(self, kind: str, args: list[str]) -> list[str]:
-        state = self.sim_state()
-        if state == "MISSING":
-            raise self._cme(10)
-        if kind == "read":
-            return [f"+CPIN: {state}"]
-        if kind != "set" or not args or not args[0]:
-            return []
-        if state == "SIM PUK":
-            raise self._cme(12)
-        if state == "READY":
-            raise self._cme(3)  # no PIN was asked for
-        if args[0] != self.settings.pin:
-            self._pin_attempts -= 1  # three wrong PINs block the SIM (SIM PUK)
-            raise self._cme(16)
-        self._pin_entered = True
-        self._flush_network()
-        return []
-
-    def at_csq(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "test":
-            return ["+CSQ: (0-31,99),(0-7,99)"]
-        rssi = self.settings.rssi if self.sim_state() != "MISSING" and self.cfun == 1 else 99
-        return [f"+CSQ: {rssi},99"]
-
-    def _registration(self) -> int:
-        if self.registered():
-            return 1
-        return 2 if self.sim_state() == "READY" and self.cfun == 1 else 0  # 2: searching
-
-    def at_creg(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "set":
-            self.creg = self._int(args, 0, range(3), default=0)
-            return []
-        if kind == "test":
-            return ["+CREG: (0-2)"]
-        if kind == "read":
-            cell = ',"0F5A","1B3C"' if self.creg == 2 and self.registered() else ""
-            return [f"+CREG: {self.creg},{self._registration()}{cell}"]
-        return []
-
-    def at_cgreg(self, kind: str, args: list[str]) -> list[str]:
-        return [f"+CGREG: 0,{self._registration()}"] if kind == "read" else []
-
-    def at_cops(self, kind: str, args: list[str]) -> list[str]:
-        s = self.settings
-        if kind == "read":
-            if not self.registered():
-                return ["+COPS: 0"]
-            name = s.operator_numeric if self.cops_format == 2 else s.operator
-            return [f'+COPS: 0,{self.cops_format},"{name}",2']
-        if kind == "test":
-            found = [f'({2 if n == s.operator else 1},"{n}","{n}","{c}",2)' for n, c in OPERATORS.items()]
-            return [f"+COPS: {','.join(found)},,(0,1,2,3,4),(0,1,2)"]
-        if kind == "set" and args and args[0] == "3":
-            self.cops_format = self._int(args, 1, range(3), default=0)
-        return []
-
-    def at_cusd(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return ["+CUSD: 1"]
-        if kind != "set":
-            return []
-        mode = self._int(args, 0, range(3), default=0)
-        if mode == 2 or len(args) < 2:
-            return []  # cancel a session, or only switch the result codes
-        self._need_sim()
-        if not self.registered():
-            raise self._cme(30)
-        code = args[1]
-        reply = self.settings.ussd_replies.get(code)
-        line = f'+CUSD: 0,"{reply}",15' if reply is not None else "+CUSD: 4"
-        self.schedule(self.settings.delay(self.settings.ussd_delay, 0.5), lambda: self._say(line))
-        return []
-
-    def at_clip(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return [f"+CLIP: {self.clip},1"]
-        if kind == "set":
-            self.clip = self._int(args, 0, range(2))
-        return []
-
-    def at_chup(self, kind: str, args: list[str]) -> list[str]:
-        self._call += 1
-        return []
-
-    # SMS commands -----------------------------------------------------------------------------
-    def at_cmgf(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return [f"+CMGF: {self.cmgf}"]
-        if kind == "test":
-            return ["+CMGF: (0-1)"]
-        if kind == "set":
-            self.cmgf = self._int(args, 0, range(2))
-        return []
-
-    def at_csms(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return ["+CSMS: 0,1,1,1"]
-        return ["+CSMS: 1,1,1"] if kind == "set" else []
-
-    def at_cscs(self, kind: str, args: list[str]) -> list[str]:
-        return ['+CSCS: "GSM"'] if kind == "read" else []
-
-    def at_csmp(self, kind: str, args: list[str]) -> list[str]:
-        return ["+CSMP: 17,167,0,0"] if kind == "read" else []
-
-    def at_cnma(self, kind: str, args: list[str]) -> list[str]:
-        return []
-
-    def at_csca(self, kind: str, args: list[str]) -> list[str]:
-        self._need_sim_for_sms()
-        if kind == "read":
-            kind_of_number = 145 if self.settings.smsc.startswith("+") else 129
-            return [f'+CSCA: "{self.settings.smsc}",{kind_of_number}']
-        if kind == "set" and args and args[0]:
-            self.settings.smsc = args[0]
-        return []
-
-    def at_cpms(self, kind: str, args: list[str]) -> list[str]:
-        self._need_sim_for_sms()
-        used, total = len(self.store), self.settings.capacity
-        if kind == "test":
-            return ['+CPMS: ("SM","ME"),("SM","ME"),("SM","ME")']
-        if kind == "read":
-            return ["+CPMS: " + ",".join(f'"{memory}",{used},{total}' for memory in self.cpms)]
-        if kind == "set":
-            if not args or any(memory.upper() not in STORAGES for memory in args[:3]):
-                raise self._cms(302)
-            for position, memory in enumerate(args[:3]):
-                self.cpms[position] = memory.upper()
-            return [f"+CPMS: {used},{total},{used},{total},{used},{total}"]
-        return []
-
-    def at_cnmi(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return ["+CNMI: " + ",".join(map(str, self.cnmi))]
-        if kind == "test":
-            return ["+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)"]
-        if kind == "set":
-            limits = (range(4), range(4), range(4), range(3), range(2))
-            values = []
-            for position, limit in enumerate(limits):
-                text = args[position] if position < len(args) else ""
-                if text == "":
-                    values.append(self.cnmi[position] if position else 0)
-                elif not text.isdigit() or int(text) not in limit:
-                    raise self._cms(303)
-                else:
-                    values.append(int(text))
-            self.cnmi = values
-        return []
-
-    def at_cmms(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "read":
-            return [f"+CMMS: {self.cmms}"]
-        if kind == "set":
-            self.cmms = self._int(args, 0, range(3))
-        return []
-
-    def at_cmgs(self, kind: str, args: list[str]) -> list[str] | object:
-        if kind == "test":
-            return []
-        if kind != "set":
-            raise self._cms(302)
-        self._need_sim_for_sms()
-        if self.cmgf != 0:
-            raise self._cms(302)  # the simulator speaks PDU mode only
-        try:
-            length = int(args[0])
-        except (ValueError, IndexError):
-            raise self._cms(304) from None
-        if not 7 <= length <= 164:
-            raise self._cms(304)
-        self._prompt = length
-        self._run_send_actions("prompt")
-        if self.powered:
-            self.emit(b"\r\n> ")  # no newline after the prompt, like every real modem
-        return PROMPT
-
-    def at_cmgl(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "test":
-            return ["+CMGL: (0-4)"]
-        self._need_sim_for_sms()
-        if self.cmgf != 0:
-            raise self._cms(302)
-        wanted = self._int(args, 0, range(5), default=0) if kind == "set" else STAT_UNREAD
-        lines = []
-        for index in sorted(self.store):
-            sms = self.store[index]
-            if wanted == 4 or sms.stat == wanted:
-                lines += [f"+CMGL: {index},{sms.stat},,{tpdu_length(sms.pdu)}", sms.pdu]
-                if sms.stat == STAT_UNREAD:
-                    sms.stat = STAT_READ
-        return lines
-
-    def at_cmgr(self, kind: str, args: list[str]) -> list[str]:
-        if kind != "set":
-            return []
-        self._need_sim_for_sms()
-        if self.cmgf != 0:
-            raise self._cms(302)
-        sms = self.store.get(self._index(args))
-        if sms is None:
-            raise self._cms(321)
-        line = f"+CMGR: {sms.stat},,{tpdu_length(sms.pdu)}"
-        if sms.stat == STAT_UNREAD:
-            sms.stat = STAT_READ
-        return [line, sms.pdu]
-
-    def at_cmgd(self, kind: str, args: list[str]) -> list[str]:
-        if kind == "test":
-            return [f"+CMGD: ({','.join(map(str, sorted(self.store)))}),(0-4)"]
-        if kind != "set":
-            return []
-        self._need_sim_for_sms()
-        index = self._index(args)
-        flag = args[1] if len(args) > 1 and args[1] else "0"
-        if flag not in "01234" or len(flag) != 1:
-            raise self._cms(302)
-        if flag == "0":
-            self.store.pop(index, None)
-        else:
-            doomed = [i for i, sms in self.store.items() if flag == "4" or sms.stat == STAT_READ]
-            for doomed_index in doomed:
-                del self.store[doomed_index]
-        self._flush_network()  # room on the SIM: the network delivers what it held back
-        return []
-
-    def _index(self, args: list[str]) -> int:
-        first = self.settings.first_index
-        try:
-            index = int(args[0])
-        except (ValueError, IndexError):
-            raise self._cms(321) from None
-        if not first <= index < first + self.settings.capacity:
-            raise self._cms(321)
-        return index
-
-    # Sending ----------------------------------------------------------------------------------
-    def on_next_send(self, action: Callable[[], None], when: str = "answer") -> None:
-        """Run `action` in the middle of the next AT+CMGS: right before its "> " prompt
-        (when="prompt") or while the network is busy with the PDU, before +CMGS (when="answer")."""
-        if when not in ("prompt", "answer"):
-            raise ValueError("when is 'prompt' or 'answer'")
-        self._send_actions.append((when, action))
-
-    def _run_send_actions(self, when: str) -> None:
-        due = [action for moment, action in self._send_actions if moment == when]
-        self._send_actions = [(moment, action) for moment, action in self._send_actions if moment != when]
-        for action in due:
-            action()
-
-    def _submit(self, length: int, pdu: str) -> None:
-        try:
-            if tpdu_length(pdu) != length:
-                raise PduError(f"AT+CMGS={length} but the PDU has {tpdu_length(pdu)} octets")
-            submit = decode_submit(pdu)
-        except (PduError, ValueError) as exc:
-            logger.debug("sim refused the PDU: %s", exc)
-            self._say(self._cms(304).result)
-            return
-        self._busy = True  # the network round trip: nothing else is read meanwhile
-        self._run_send_actions("answer")
-        if not self.powered:
-            return  # an action unplugged the modem: the send is lost, no answer ever comes
-        self.schedule(self.settings.latency, lambda: self._answer_send(submit, pdu))
-
-    def _answer_send(self, submit: Any, pdu: str) -> None:
-        self._busy = False
-        error = self._send_error()
-        if error is not None:
-            self._say(error.result)
-        else:
-            mr, self._mr = self._mr, (self._mr + 1) % 256
-            now = datetime.now(LA_PAZ)
-            self.sent.append(
-                SentSms(
-                    number=submit.number,
-                    text=submit.text,
-                    mr=mr,
-                    concat=submit.concat,
-                    pdu=pdu,
-                    at=now,
-                    encoding=submit.encoding,
-                    status_report=submit.status_report,
-                )
-            )
-            self._say(f"+CMGS: {mr}")
-            self._say("OK")
-            if submit.status_report and self.settings.delivery_reports:
-                delay = self.settings.delay(self.settings.report_delay, 1.0)
-                done = now + timedelta(seconds=delay)
-                report = encode_status_report(mr, submit.number, 0, sent_at=now, done_at=done, smsc=self.settings.smsc)
-                self.schedule(delay, lambda: self._route_report(report))
-        self._process()  # commands that came while the network was busy
-
-    def _send_error(self) -> AtError | None:
-        s = self.settings
-        if self.sim_state() != "READY":
-            return self._cms(310 if self.sim_state() == "MISSING" else 311)
-        if not self.registered():
-            return self._cms(331)
-        if s.no_credit:
-            return self._cms(s.no_credit_code)
-        if s.cms_error_rate and self.rng.random() < s.cms_error_rate:
-            return self._cms(s.error_code)
-        return None
-
-    # Incoming ---------------------------------------------------------------------------------
-    def inject_sms(self, sender: str, text: str, timestamp: datetime | None = None) -> list[str]:
-        """An SMS from the network: its parts (one concat reference) stored or delivered per CNMI."""
-        self._concat_reference = (self._concat_reference + 1) % 256
-        parts = encode_deliver(
-            sender,
-            text,
-            timestamp=timestamp or datetime.now(LA_PAZ),
-            concat_reference=self._concat_reference,
-            smsc=self.settings.smsc,
-        )
-        self._network_queue += parts
-        self._flush_network()
-        return parts
-
-    def _flush_network(self) -> None:
-        """Deliver what the network holds for us, once we are registered and the SIM has room."""
-        while self._network_queue and self.registered():
-            pdu = self._network_queue[0]
-            mode, mt = self.cnmi[0], self.cnmi[1]
-            if mode and mt == 2:
-                self._say(f"+CMT: ,{tpdu_length(pdu)}", pdu)
-            else:
-                index = self._store(pdu)
-                if index is None:
-                    if self.settings.profile == "huawei":
-                        self._say('^SMMEMFULL: "SM"')
-                    return  # the network keeps it and tries again when there is room
-                if mode and mt in (1, 3):
-                    self._say(f'+CMTI: "{self.cpms[2]}",{index}')
-            self._network_queue.pop(0)
-
-    def _store(self, pdu: str) -> int | None:
-        first = self.settings.first_index
-        for index in range(first, first + self.settings.capacity):
-            if index not in self.store:
-                self.store[index] = StoredSms(index, STAT_UNREAD, pdu)
-                return index
-        return None
-
-    def inject_status_report(self, reference: int, recipient: str, status: int = 0) -> str:
-        now = datetime.now(LA_PAZ)
-        sent_at = now - timedelta(seconds=5)
-        report = encode_status_report(
-            reference, recipient, status, sent_at=sent_at, done_at=now, smsc=self.settings.smsc
-        )
-        self._route_report(report)
-        return report
-
-    def _route_report(self, report: str) -> None:
-        mode, ds = self.cnmi[0], self.cnmi[3]
-        if not self.powered or not mode or not ds:
-            return  # nobody asked for reports: the modem drops them
-        if ds == 1:
-            self._say(f"+CDS: {tpdu_length(report)}", report)
-            return
-        index = self._store(report)
-        if index is not None:
-            self._say(f'+CDSI: "{self.cpms[2]}",{index}')
-
-    def ring(self, number: str, times: int = 2, interval: float | None = None) -> None:
-        """An incoming call: RING (and +CLIP when AT+CLIP=1) `times` times, until ATH."""
-        call = self._call
-        gap = self.settings.delay(interval if interval is not None else self.settings.ring_interval, 2.0)
-
-        def once() -> None:
-            if call != self._call or not self.registered():
-                return
-            self._say("RING")
-            if self.clip:
-                self._say(f'+CLIP: "{number}",{145 if number.startswith("+") else 129},,,,0')
-
-        once()
-        for repeat in range(1, times):
-            self.schedule(gap * repeat, once)
-
-    # Huawei's periodic status lines --------------------------------------------------------------
-    def _start_periodic(self) -> None:
-        self._periodic += 1
-        interval, generation = self.settings.curc_interval, self._periodic
-        if not interval or self.settings.profile != "huawei" or not self.powered:
-            return
-
-        def tick() -> None:
-            if generation != self._periodic or not self.powered:
-                return
-            if self.curc:
-                self._say(f"^RSSI: {self.settings.rssi}")
-            self.schedule(interval, tick)
-
-        self.schedule(interval, tick)
 
 
 def split_commands(body: str) -> list[str]:

@@ -9,16 +9,25 @@
 One thread serves the pty with select() and short timeouts, so a driver that hangs, closes or
 reopens the port never blocks it. The AT commands themselves are in `interpreter.py`.
 Every public method is thread-safe: tests call them while the modem serves.
+
+Like a USB modem, it keeps what it says while nobody has the port open (a +CMGS answer to a
+client that wrote its PDU and left, a +CMTI, the start-up notices) and hands it to the next
+client once that one is listening, after pyserial's flush on open: right after its first
+write, or a moment after it opened. What a client had received but not read when it closed is
+lost, as the tty layer flushes it. (Linux: inotify tells who opens the device; elsewhere the
+output simply flows.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import logging
 import os
 import random
 import select
+import struct
 import threading
 import time
 import tty
@@ -27,20 +36,22 @@ from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from modem.sim.interpreter import AtInterpreter, SentSms, Settings, StoredSms
+from modem.sim.interpreter import AtInterpreter
+from modem.sim.settings import NetworkReport, SentSms, Settings, StoredSms
 
 logger = logging.getLogger("smsmotor.modem.sim")
 
 POLL_SECONDS = 0.2  # the longest the loop sleeps without looking at stop/unplug requests
 MAX_PENDING_OUTPUT = 64 * 1024  # unread answers kept for a driver that stopped reading
+OPEN_GRACE = 0.3  # seconds after a client opens before kept output flows even if it never writes
 
 
 class SimulatedModem:
-    """A Huawei E173 (or ZTE MF190, profile="zte") answering AT commands on a pty.
+    """A modem of one of `profiles.PROFILES` (default "huawei", an E173) answering AT commands on a pty.
 
-    Keyword arguments are `Settings` fields: latency (seconds per send, 0 for benchmarks),
-    cms_error_rate, error_code, no_credit, sim_missing, pin, rssi, operator, delivery_reports,
-    report_delay... `seed` makes the fault rate repeatable.
+    Keyword arguments are `Settings` fields: profile, latency (seconds per send, 0 for
+    benchmarks), cms_error_rate, error_code, no_credit, sim_missing, pin, rssi, operator,
+    delivery_reports, report_delay... `seed` makes the fault rate repeatable.
     """
 
     def __init__(self, *, seed: int | None = None, **settings: Any):
@@ -58,6 +69,8 @@ class SimulatedModem:
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         self._interpreter = AtInterpreter(Settings(**settings), emit=self._emit, rng=random.Random(seed))
+        self._watch = PortWatch()
+        self._release_at: float | None = None  # a client opened: kept output flows from then
 
     # Life cycle -----------------------------------------------------------------------------
     def start(self, link: str | None = None) -> str:
@@ -83,6 +96,7 @@ class SimulatedModem:
                 with contextlib.suppress(OSError):
                     os.close(fd)
             self._wake_read = self._wake_write = -1
+            self._watch.close()
 
     def __enter__(self) -> SimulatedModem:
         if self._thread is None:
@@ -138,10 +152,20 @@ class SimulatedModem:
 
     @property
     def stored(self) -> list[StoredSms]:
-        """What is on the SIM, by position."""
+        """What is in the modem's memories (SIM first, then ME and SR), by position."""
         with self._lock:
-            store = self._interpreter.store
-            return [replace(store[index]) for index in sorted(store)]
+            return [replace(store[index]) for store in self._interpreter.memories.values() for index in sorted(store)]
+
+    @property
+    def reports(self) -> list[NetworkReport]:
+        """Every delivery report the network generated, oldest first (delivered to the port or not)."""
+        with self._lock:
+            return list(self._interpreter.reports)
+
+    def preload(self, number: str, text: str, *, stat: int = 1, memory: str = "SM", **extra: Any) -> int:
+        """Put a message in a memory as if it had been there: stat 0/1 received, 2 an unsent
+        draft, 3 a sent copy. Returns its position."""
+        return self._call(self._interpreter.preload, number=number, text=text, stat=stat, memory=memory, **extra)
 
     def wait_for_sent(self, count: int, timeout: float = 5.0) -> list[SentSms]:
         """Block until at least `count` sends were accepted; TimeoutError after `timeout`."""
@@ -170,9 +194,9 @@ class SimulatedModem:
         `modem.on_next_send(lambda: modem.ring("+59170000288"))`."""
         self._call(self._interpreter.on_next_send, action, when)
 
-    def _call(self, method: Callable[..., Any], *args: Any) -> Any:
+    def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         with self._lock:
-            result = method(*args)
+            result = method(*args, **kwargs)
             self._changed.notify_all()
         self._wake()
         return result
@@ -187,6 +211,9 @@ class SimulatedModem:
         # settings) while the driver closes and reopens the port.
         self._master, self._slave = master, slave
         self._device = os.ttyname(slave)
+        os.set_blocking(slave, False)  # ours only: to drain what a client left unread
+        self._watch.watch(self._device)
+        self._release_at = None
         self._generation += 1
         if self._link:
             point_link(self._link, self._device)
@@ -222,15 +249,40 @@ class SimulatedModem:
         with contextlib.suppress(OSError):  # the pipe is full (already woken) or closed (stopped)
             os.write(self._wake_write, b"!")
 
+    # Who listens --------------------------------------------------------------------------
+    def _listening(self) -> bool:
+        """May what the modem says go into the pty now?"""
+        if not self._watch.available:
+            return True
+        if self._watch.clients == 0:
+            return False
+        if self._release_at is not None and time.monotonic() >= self._release_at:
+            self._release_at = None
+        return self._release_at is None
+
+    def _port_events(self) -> None:
+        for event in self._watch.events():
+            if event == "open" and self._watch.clients == 1:
+                self._release_at = time.monotonic() + OPEN_GRACE  # after its flush on open
+            elif event == "close" and self._watch.clients == 0 and self._slave is not None:
+                with contextlib.suppress(OSError):
+                    while os.read(self._slave, 4096):  # received but unread: lost on close
+                        pass
+
     def _serve(self) -> None:
         resting_until = 0.0  # after EIO: nobody on the other side, look again a bit later
         while not self._stopping.is_set():
             with self._lock:
                 master, generation = self._master, self._generation
                 timeout = self._interpreter.next_timeout()
-                writing = master is not None and bool(self._output)
+                writing = master is not None and bool(self._output) and self._listening()
+                if self._release_at is not None and self._output:
+                    grace = max(0.0, self._release_at - time.monotonic())
+                    timeout = grace if timeout is None else min(timeout, grace)
             timeout = POLL_SECONDS if timeout is None else min(timeout, POLL_SECONDS)
             reading = [self._wake_read]
+            if self._watch.available:
+                reading.append(self._watch.fd)
             if master is not None and time.monotonic() >= resting_until:
                 reading.append(master)
             try:
@@ -241,10 +293,12 @@ class SimulatedModem:
                 with contextlib.suppress(OSError):
                     os.read(self._wake_read, 4096)
             with self._lock:
+                if self._watch.fd in readable:
+                    self._port_events()
                 if generation == self._generation and master is not None:
                     if master in readable and not self._read(master):
                         resting_until = time.monotonic() + 0.05
-                    if master in writable:
+                    if master in writable and self._listening():
                         self._flush(master)
                 self._interpreter.run_due()
                 self._changed.notify_all()
@@ -260,6 +314,7 @@ class SimulatedModem:
             return False
         if not data:
             return False
+        self._release_at = None  # the client writes: it has flushed and listens
         self._interpreter.receive(data)
         return True
 
@@ -273,6 +328,60 @@ class SimulatedModem:
             self._output.clear()
             return
         del self._output[:written]
+
+
+class PortWatch:
+    """Counts the clients that have the pty open, from inotify's open and close events on its
+    device file. Where inotify is missing, `available` is False and nobody is counted."""
+
+    OPEN, CLOSE_WRITE, CLOSE_NOWRITE = 0x20, 0x08, 0x10
+    EVENT = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len (then the name)
+
+    def __init__(self) -> None:
+        self.clients = 0
+        self._wd = -1
+        try:
+            self._libc = ctypes.CDLL(None, use_errno=True)
+            self.fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        except (OSError, AttributeError):
+            self.fd = -1
+
+    @property
+    def available(self) -> bool:
+        return self.fd >= 0
+
+    def watch(self, path: str) -> None:
+        """Count the clients of `path` from now on (our own open of it is not counted)."""
+        self.clients = 0
+        if self.available:
+            mask = self.OPEN | self.CLOSE_WRITE | self.CLOSE_NOWRITE
+            self._wd = self._libc.inotify_add_watch(self.fd, os.fsencode(path), mask)
+
+    def events(self) -> list[str]:
+        """ "open" / "close" for each event since the last call, counting clients."""
+        try:
+            data = os.read(self.fd, 4096)
+        except OSError:
+            return []
+        found, position = [], 0
+        while position + self.EVENT.size <= len(data):
+            wd, mask, _, length = self.EVENT.unpack_from(data, position)
+            position += self.EVENT.size + length
+            if wd != self._wd:
+                continue  # a pty of before the last replug
+            if mask & self.OPEN:
+                self.clients += 1
+                found.append("open")
+            if mask & (self.CLOSE_WRITE | self.CLOSE_NOWRITE):
+                self.clients = max(0, self.clients - 1)
+                found.append("close")
+        return found
+
+    def close(self) -> None:
+        if self.available:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
 
 
 def point_link(link: str, target: str) -> None:

@@ -155,7 +155,7 @@ class AtModemTestCase(unittest.TestCase):
     def test_poll_returns_events_and_ignores_late_answers(self):
         modem, port = modem_with({})
         port.pending = b'\r\nOK\r\n\r\n+CUSD: 0,"Su saldo es Bs 12.50",15\r\n'
-        self.assertEqual(modem.poll(0.3), [UssdReply(0, "Su saldo es Bs 12.50")])
+        self.assertEqual(modem.poll(0.3), [UssdReply(0, "Su saldo es Bs 12.50", 15)])
 
     def test_ussd_waits_for_the_network_answer(self):
         modem, _port = modem_with({'AT+CUSD=1,"*105#",15': b'\r\nOK\r\n\r\n+CUSD: 0,"Saldo: Bs 5",15\r\n'})
@@ -190,7 +190,9 @@ class AtModemTestCase(unittest.TestCase):
             "AT+CPIN?": cpin,
             'AT+CPIN="1234"': give_pin,
             "AT+CMGF=0": ok,
-            "AT+CNMI=2,1,0,1,0": ok,
+            "AT+CPMS?": b'\r\n+CPMS: "SM",0,30,"SM",0,30,"SM",0,30\r\n\r\nOK\r\n',
+            "AT+CPMS=?": b'\r\n+CPMS: ("SM","ME"),("SM","ME"),("SM","ME")\r\n\r\nOK\r\n',
+            "AT+CNMI=2,1,0,2,0": ok,
             "AT+CLIP=1": b"\r\nERROR\r\n",
             "AT^CURC=0": ok,
         }

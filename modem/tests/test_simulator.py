@@ -16,7 +16,7 @@ from django.test import SimpleTestCase
 from modem.at import pdu
 from modem.sim import SimulatedModem, control
 
-FINAL = re.compile(rb"\r\n(OK|ERROR|\+CM[ES] ERROR: [^\r]*)\r\n")
+FINAL = re.compile(rb"\r\n(OK|ERROR|COMMAND NOT SUPPORT|TOO MANY PARAMETERS|\+CM[ES] ERROR: [^\r]*)\r\n")
 NUMBER = "+59170000288"
 
 
@@ -111,11 +111,11 @@ class SimulatedModemTestCase(SimpleTestCase):
     def test_it_can_be_a_zte_without_huaweis_own_commands(self):
         port = self.ready(profile="zte")
         self.assertEqual(port.at("AT+CGMI"), "\r\nZTE CORPORATION\r\n\r\nOK\r\n")
-        self.assertEqual(port.at("AT^CURC=0"), "\r\n+CME ERROR: 4\r\n")
+        self.assertEqual(port.at("AT^CURC=0"), "\r\nCOMMAND NOT SUPPORT\r\n")
 
     def test_it_floods_huawei_status_lines_until_curc_0(self):
         port = self.start(curc_interval=0.02)
-        port.read_until(b"\r\n^RSSI: 20\r\n")
+        port.read_until(b"\r\n^RSSI:20\r\n")
         port.at("AT^CURC=0")
         time.sleep(0.1)
         self.assertEqual(port.at("AT"), "AT\r\r\nOK\r\n")  # no ^RSSI since
@@ -326,8 +326,30 @@ class SimulatedModemTestCase(SimpleTestCase):
         self.modem.inject_sms(NUMBER, "Mientras tanto")
         time.sleep(0.1)  # the loop must survive nobody listening
         again = self.open(self.modem.device)
-        self.assertEqual(again.at("AT"), "\r\nOK\r\n")
+        # What it said meanwhile waits in the modem, like a USB modem's: the next client gets it.
+        self.assertEqual(again.at("AT"), '\r\n+CMTI: "SM",0\r\n\r\nOK\r\n')
         self.assertEqual(len(self.modem.stored), 1)
+
+    def test_it_gives_the_answer_to_a_pdu_of_a_client_that_left_to_the_next_one(self):
+        port = self.ready()
+        self.modem.set(latency=0.2)
+        (part,) = pdu.encode_submit(NUMBER, "Hola", status_report=False)
+        port.write(f"AT+CMGS={part.tpdu_length}\r".encode())
+        port.read_until(b"> ")
+        port.write(part.hex.encode() + b"\x1a")
+        port.close()  # gone before the network answered
+        self.modem.wait_for_sent(1, timeout=2)
+        again = self.open(self.modem.device)
+        self.assertEqual(again.at("AT"), "\r\n+CMGS: 0\r\n\r\nOK\r\n")  # the stale answer first
+        self.assertEqual(again.read_until(b"\r\nOK\r\n", timeout=1), b"\r\nOK\r\n")  # then AT's own
+
+    def test_it_loses_what_a_client_received_but_did_not_read(self):
+        port = self.ready()
+        self.modem.ring(NUMBER, times=1)
+        time.sleep(0.1)  # RING is in the port's buffer, unread
+        port.close()
+        again = self.open(self.modem.device)
+        self.assertEqual(again.at("AT"), "\r\nOK\r\n")
 
     def test_it_can_be_unplugged_and_replugged(self):
         link = os.path.join(self.enterContext(tempfile.TemporaryDirectory()), "modem0")

@@ -1,3 +1,4 @@
+import argparse
 import os
 import signal
 import threading
@@ -5,14 +6,17 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 
 from modem.sim.control import ControlServer
-from modem.sim.interpreter import NO_CREDIT_CODE
+from modem.sim.profiles import PROFILES
+from modem.sim.settings import NO_CREDIT_CODE, SIM_STATES
 from modem.sim.simulator import SimulatedModem
+
+PROFILE_HELP = "; ".join(f"{name}: {profile.family} {profile.models}" for name, profile in PROFILES.items())
 
 
 class Command(BaseCommand):
     help = (
-        "Run a simulated USB GSM modem (Huawei E173 or ZTE MF190) on a pseudo-terminal until "
-        "SIGTERM/Ctrl+C. Prints the device on the first line; --link makes a stable path to it."
+        "Run a simulated USB GSM modem or phone (one of the --profile families) on a pseudo-terminal "
+        "until SIGTERM/Ctrl+C. Prints the device on the first line; --link makes a stable path to it."
     )
     requires_system_checks = []  # it touches neither the database nor the apps
 
@@ -30,7 +34,14 @@ class Command(BaseCommand):
         parser.add_argument("--pin", help="The SIM asks for this PIN")
         parser.add_argument("--rssi", type=int, default=20, help="Signal for AT+CSQ, 0-31 (99: no network)")
         parser.add_argument("--operator", default="ENTEL", help="ENTEL, VIVA or TIGO")
-        parser.add_argument("--profile", choices=["huawei", "zte"], default="huawei")
+        parser.add_argument("--profile", choices=list(PROFILES), default="huawei", help=PROFILE_HELP)
+        parser.add_argument(
+            "--sim-busy", type=float, help="Seconds the SIM stays busy after power-on (default: the profile's)"
+        )
+        parser.add_argument("--sim-state", choices=SIM_STATES, help="Put the SIM in this +CPIN? state")
+        parser.add_argument(
+            "--boot-urcs", action=argparse.BooleanOptionalAction, help="Start-up notices (default: the profile's)"
+        )
         parser.add_argument("--seed", type=int, help="Make the error rate repeatable")
 
     def handle(self, *args, **opts):
@@ -45,6 +56,9 @@ class Command(BaseCommand):
                 rssi=opts["rssi"],
                 operator=opts["operator"].upper(),
                 profile=opts["profile"],
+                sim_busy_seconds=opts["sim_busy"],
+                sim_state_override=opts["sim_state"] or "",
+                boot_urcs=opts["boot_urcs"],
                 seed=opts["seed"],
             )
         except ValueError as exc:
