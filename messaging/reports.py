@@ -14,6 +14,7 @@ how many parts reached the phone.
 import dataclasses
 import datetime
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
@@ -47,11 +48,13 @@ def _same_number(stored: str, reported: str) -> bool:
     return not digits or stored.endswith(digits)
 
 
+@transaction.atomic
 def delivery_reports_record(*, modem, reports: list[Report], now) -> set[int]:
     """Record delivery reports of `modem`; returns the ids of the messages they are about.
 
     A batch costs a few statements whatever its size: a worker at full speed receives one
-    report per part it sends.
+    report per part it sends. One transaction: a worker killed half-way leaves neither a part
+    marked reported nor its message moved, and reads the report again from the modem.
     """
     reports = [report for report in reports if report.final]  # "still trying" is followed by a final one
     if not reports:

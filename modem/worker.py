@@ -35,7 +35,7 @@ from modem.at.driver import (
     StoredMessage,
     UssdReply,
 )
-from modem.at.errors import CommandError, CommandTimeout, ErrorKind, ModemError, PortError, gettext_noop
+from modem.at.errors import CmsError, CommandError, CommandTimeout, ErrorKind, ModemError, PortError, gettext_noop
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState
 from modem.routing import reserved_for_others
 
@@ -56,7 +56,7 @@ FAILURES_BEFORE_ROTATION_OUT = 5
 ACTIVITY_KEPT = datetime.timedelta(days=7)  # the Processing tab is live activity; the event log keeps the rest
 IDLE_WAIT = 0.5  # seconds of waiting for the modem when there is nothing to send
 CLAIM_BATCH = 20  # messages claimed at once at full speed
-# Refusals that say more about the line than about the message (no credit, barred): after
+# +CMS refusals that say more about the line than about the message (no credit, barred): after
 # a few in a row the modem pauses instead of failing the whole queue at modem speed.
 LINE_REFUSALS = {8, 10, 21, 69}
 LINE_REFUSALS_BEFORE_PAUSE = 3
@@ -135,6 +135,7 @@ class Worker:
         # A PIN the SIM refused: never tried again (three wrong ones block the SIM) until it changes.
         self._rejected_pin = ""
         self._beat_at = 0.0
+        self.manufacturer = ""  # the modem's brand: some error codes mean different things on each
 
     # Lifecycle ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -190,6 +191,7 @@ class Worker:
             self._rejected_pin = self.modem.pin
             raise
         identity = self.at.identify()
+        self.manufacturer = identity.manufacturer
         signal = self.at.signal()
         self.at.keep_link_open()
         self.publish(
@@ -471,7 +473,7 @@ class Worker:
         # An error line after the message data was written only proves it did not leave if its
         # code says so (errors.certainly_not_sent): "network timeout" may come after the network took it.
         refused = not isinstance(error, CommandTimeout | PortError) and (
-            not getattr(error, "after_data", False) or errors.certainly_not_sent(error)
+            not getattr(error, "after_data", False) or errors.certainly_not_sent(error, self.manufacturer)
         )
         if handed and not refused:
             self.until_saved(lambda: messaging.message_mark_unknown(message, reason=reason, references=references))
@@ -480,7 +482,7 @@ class Worker:
             # Part of it reached the network: never repeat it automatically; its parts' reports still count.
             self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason, references=references))
             text, level = gettext("Message %(id)d failed: %(reason)s"), "ERROR"
-        elif refused and getattr(error, "code", None) in LINE_REFUSALS and self.line_refused(reason):
+        elif refused and isinstance(error, CmsError) and error.code in LINE_REFUSALS and self.line_refused(reason):
             self.until_saved(lambda: messaging.message_requeue(message, reason=reason))
             text, level = gettext("Message %(id)d queued again: %(reason)s"), "WARNING"
         elif refused and error.kind is ErrorKind.PERMANENT:

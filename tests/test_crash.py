@@ -118,6 +118,16 @@ class CrashTestCase(TransactionTestCase):
         self.assertEqual(self.worker("--exit-when-idle").wait(120), 0)
 
         whole, partial = self.network()
+        if os.environ.get("CRASH_DEBUG"):
+            from messaging.models import SentPart
+
+            stored = self.control("stored")["stored"]
+            reports = self.control("reports")["reports"]
+            print("stored on sim:", len(stored), "network reports:", len(reports))
+            for message in OutgoingMessage.objects.filter(status=S.SENT)[:5]:
+                parts = list(SentPart.objects.filter(message=message).values("reference", "sent_at", "reported_at"))
+                mine = [r for r in reports if r["recipient"].endswith(message.phone[-8:])]
+                print(message.pk, message.phone, parts, mine)
         self.assertEqual([t for t, n in whole.items() if n > 1], [], "sent twice")
         rows = {
             text: (status, result)
@@ -140,6 +150,8 @@ class CrashTestCase(TransactionTestCase):
                     wrong.append((text[:12], status, "reached the network in part", result))
             elif status != S.UNKNOWN:
                 wrong.append((text[:12], status, "never reached the network"))
+        if os.environ.get("CRASH_DEBUG"):
+            print("kills", kills, "states", states, "settled", settled, "unknown that reached", unknown_reached)
         self.assertEqual(wrong[:5], [], f"{len(wrong)} messages in a state the network contradicts; {states}")
         self.assertEqual(states[S.QUEUED] + states[S.SENDING] + states[S.SENT], 0, states)
         self.assertLessEqual(states[S.UNKNOWN], 2 * kills, "at most a message or two in doubt per kill")

@@ -1,25 +1,20 @@
-"""The AT-command driver: one modem on one serial port.
+"""The AT-command driver: what we ask one modem, and what its answers mean.
 
-Plain Python over a pyserial-like port (anything with read/write/in_waiting). Unsolicited
-lines (+CMTI, +CMT, +CDS, RING, +CLIP, +CUSD, Huawei's ^ lines, start-up notices) may arrive
-at any moment, even between a command and its answer; they are parsed into events and queued,
-and the caller drains them with `pop_events()` or `poll()`.
-
-Written against what real modems send, not only against our simulator: answers are matched to
-their command by prefix, a port may still hold answers owed to a previous process (see
-`synchronise`), the SIM may be busy for seconds after power-on, and listings, USSD answers and
-identification come in many shapes (`listing.py`, `ussd.py`, `identity.py`).
+Written against what real modems send, not only against our simulator: the SIM may be busy or
+NOT READY for seconds after power-on, +CPIN? may come without its OK, delivery reports are
+routed to the modem's memory so that none is lost while no worker runs, listings, USSD answers
+and identification come in many shapes (`listing.py`, `ussd.py`, `identity.py`). Talking AT
+itself (echo, final results, notices in the middle of an answer, staying in step with the modem)
+is `port.AtPort`'s business; the notices become events (`events.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import random
 import re
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from modem.at import errors, pdu, ussd
@@ -28,17 +23,29 @@ from modem.at.errors import (
     CommandTimeout,
     ModemError,
     PinRequired,
-    PortError,
     UnconfirmedSend,
     gettext_noop,
     parse_error_line,
 )
+from modem.at.events import (
+    Event,
+    MessageReceived,
+    NewMessage,
+    ReportReceived,
+    ReportStored,
+    Ring,
+    Unparsed,
+    UssdReply,
+    is_unsolicited,
+)
 from modem.at.identity import Identity, identity_from_answers
-from modem.at.listing import StoredMessage, is_text_mode_listing, parse_direct, parse_listing, split_fields
+from modem.at.listing import StoredMessage, is_text_mode_listing, parse_listing, split_fields
+from modem.at.port import BUSY_RETRY, BUSY_WAIT, CTRL_Z, ESC, FINAL_OK, AtPort
 from modem.at.ussd import decode_ussd
 
 __all__ = [
     "AtModem",
+    "Event",
     "Identity",
     "MessageReceived",
     "NewMessage",
@@ -54,74 +61,16 @@ __all__ = [
 
 logger = logging.getLogger("smsmotor.modem.at")
 
-CTRL_Z = b"\x1a"
-ESC = b"\x1b"
-FINAL_OK = {"OK"}
-BUSY_WAIT = 30.0  # seconds a SIM may stay busy after power-on (Quectel, Sierra: 10-20 s seen)
-BUSY_RETRY = 1.0
 READY_WAIT = 20.0  # seconds for the SIM to become READY after its PIN
+# +CPIN? answers of a SIM still starting (Huawei, ZTE say NOT READY for a few seconds after power-on).
+STARTING_STATES = {"NOT READY"}
 CPIN_GRACE = 1.0  # seconds to wait for the OK that some modems never send after +CPIN:
-QUIET = 0.3  # seconds of silence that end the draining of a freshly opened port
-KEEPALIVE_EVERY = 5.0  # seconds between `on_wait` calls while waiting for a slow modem
-USSD_NOTICE_GRACE = 5.0  # seconds to wait for the real answer after a +CUSD: 2/4 notice
+USSD_NOTICE_GRACE = 4.0  # seconds to wait for the real answer after a +CUSD: 2/4 notice
+USSD_PACKED_AFTER = 2.0  # ... before sending a request refused as text again, packed
+USSD_RELEASE_GRACE = 1.0  # ... for a final answer after a +CUSD: 2 that carries text
+_STORAGE_GROUP = re.compile(r"\(([^)]*)\)")
 
 
-# Events ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class NewMessage:
-    """+CMTI: an SMS was stored at `index` of memory `storage`."""
-
-    storage: str
-    index: int
-
-
-@dataclass(frozen=True)
-class MessageReceived:
-    """+CMT: an SMS delivered straight to us (not stored)."""
-
-    deliver: pdu.Deliver
-
-
-@dataclass(frozen=True)
-class ReportStored:
-    """+CDSI: a delivery report stored at `index` of memory `storage`."""
-
-    storage: str
-    index: int
-
-
-@dataclass(frozen=True)
-class ReportReceived:
-    """+CDS: a delivery report delivered straight to us (acknowledge it once saved, if asked to)."""
-
-    report: pdu.StatusReport
-
-
-@dataclass(frozen=True)
-class Ring:
-    """RING, and the caller's number when +CLIP gives it."""
-
-    number: str = ""
-
-
-@dataclass(frozen=True)
-class UssdReply:
-    status: int
-    text: str
-    dcs: int | None = None
-
-
-@dataclass(frozen=True)
-class Unparsed:
-    """An unsolicited line we do not act on (^RSSI, ^BOOT, a stale answer...), kept for the activity log."""
-
-    line: str
-
-
-Event = NewMessage | MessageReceived | ReportStored | ReportReceived | Ring | UssdReply | Unparsed
-
-
-# Readings -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Signal:
     rssi: int  # 0-31, 99 = unknown (AT+CSQ)
@@ -137,77 +86,12 @@ class Signal:
         return cls(rssi, dbm, bars)
 
 
-# Unsolicited lines ------------------------------------------------------------------------
-# Prefixes that are never the answer to a command of ours but the one that names them
-# (TS 27.005/27.007 and the start-up and status notices of Huawei, ZTE, Quectel, SIMCom,
-# Telit, Sierra/Wavecom, u-blox and Cinterion).
-KNOWN_URCS = frozenset(
-    {
-        "+CMTI", "+CMT", "+CDSI", "+CDS", "+CBM", "+CUSD", "+CLIP", "+CRING", "+CCWA", "+CREG", "+CGREG",
-        "+CEREG", "+C5GREG", "+CIEV", "+CTZV", "+CTZE", "+CTZEU", "+CPIN", "+CFUN", "+CSQN", "+QIND",
-        "+QUSIM", "+QSTK", "+STIN", "+STKPCI", "+SIND", "+WIND", "+KSUP", "+UUSIM", "+UMWI", "+ZPBIC",
-        "+ZUSIMR", "+ZEND", "+ZDONR", "+PACSP", "+CPINR", "+CGEV", "+CMGRMI", "*PSUTTZ", "*ESIMSR",
-        "+ECIND", "+CREC", "+CLCC", "+CSSU", "+CSSI",
-    }
-)  # fmt: skip
-# Vendor prefixes whose every line is a notice (Huawei ^RSSI/^BOOT/^MODE..., Telit #..., Sony Ericsson *E...).
-URC_PREFIX_CHARS = "^*#"
-# Whole-line notices, compared case-insensitively.
-BARE_URCS = frozenset(
-    {"RING", "RDY", "CALL READY", "SMS READY", "PB DONE", "SMS DONE", "^SYSSTART", "+PACSP0", "+PACSP1",
-     "NORMAL POWER DOWN", "START", "+CPIN: READY", "IIII"}
-)  # fmt: skip
-# Commands whose answers use another command's name.
-ALIASES = {"+CGMI": "+GMI", "+CGMM": "+GMM", "+CGMR": "+GMR", "+CGSN": "+GSN"}
-# Answers whose lines may be any text (message bodies): only known notices are taken out of them.
-FREE_TEXT = {"+CMGL", "+CMGR"}
-
-_NAME = re.compile(r"^([+^*#$%][A-Za-z][A-Za-z0-9_]*)\s*:")
-_COMMAND_NAMES = re.compile(r'"[^"]*"|([+^*#$%][A-Za-z][A-Za-z0-9_]*)')
-_CMTI = re.compile(r'^\+(CMTI|CDSI):\s*"?([^",]*)"?\s*,\s*(\d+)')
-_CLIP = re.compile(r'^\+CLIP:\s*"?([^",]*)"?')
-_STORAGE_GROUP = re.compile(r"\(([^)]*)\)")
-
-
-def line_name(line: str) -> str | None:
-    """ "+CSQ" for "+CSQ: 20,99", "^RSSI" for "^RSSI:12"; None for a line without a name."""
-    match = _NAME.match(line)
-    return match.group(1).upper() if match else None
-
-
-def command_names(command: str) -> frozenset[str]:
-    """The extended commands on a command line (quoted arguments skipped), with their aliases."""
-    names = {match.group(1).upper() for match in _COMMAND_NAMES.finditer(command) if match.group(1)}
-    return frozenset(names | {ALIASES[name] for name in names if name in ALIASES})
-
-
-def is_unsolicited(line: str, command: str) -> bool:
-    """Is `line` a notice that arrived during `command`, rather than part of its answer?"""
-    if line.upper() in BARE_URCS and not (line.upper() == "+CPIN: READY" and "+CPIN" in command_names(command)):
-        return True
-    name = line_name(line)
-    if name is None:
-        return False
-    if name == "+CUSD":
-        return True  # the network's answer to a USSD request always comes as an event
-    names = command_names(command)
-    if name in names:
-        return False
-    if not names or names & FREE_TEXT:
-        # A basic command (ATI) or a listing: any text may be an answer; only known notices are not.
-        return name in KNOWN_URCS or name[0] in URC_PREFIX_CHARS
-    return True
-
-
-class AtModem:
-    """One modem. Not thread-safe: one worker drives it."""
+class AtModem(AtPort):
+    """One modem: setting it up, its SIM, identity and signal, sending, stored messages, USSD.
+    Not thread-safe: one worker drives it."""
 
     def __init__(self, port, *, command_timeout: float = 10.0, send_timeout: float = 60.0):
-        self.port = port
-        self.command_timeout = command_timeout
-        self.send_timeout = send_timeout
-        self.events: deque[Event] = deque()
-        self._buffer = b""
+        super().__init__(port, command_timeout=command_timeout, send_timeout=send_timeout)
         self._concat_reference = int(time.time()) % 256
         self.calls_supported = True
         self.keeps_link = False
@@ -218,271 +102,16 @@ class AtModem:
         self.memory: str | None = None  # <mem1> of AT+CPMS: where +CMGL/+CMGR/+CMGD look
         self.report_memory = ""  # "SR" where the modem keeps reports in a memory of their own
         self.identity: Identity | None = None
-        # False after a timeout: the late answer must be drained before the next command.
-        # initialise() always synchronises, for what a previous process left on the port.
-        self.synced = True
-        self.ussd_packed = False  # the modem wants USSD requests packed in GSM-7 hex (Huawei)
-        # Called every few seconds while waiting for a slow answer (the worker's heartbeat).
-        self.on_wait: Callable[[], None] | None = None
-        self._last_wait_call = time.monotonic()
-
-    # Opening ------------------------------------------------------------------------------
-    @classmethod
-    def open(cls, device: str, baudrate: int = 115200, **kwargs) -> AtModem:
-        import serial  # pyserial; imported here so that tests can pass any port object
-
-        try:
-            port = serial.Serial(device, baudrate, timeout=0.1, write_timeout=10, exclusive=True)
-        except serial.SerialException as exc:
-            text = str(exc).lower()
-            if "busy" in text or "lock" in text or "resource temporarily unavailable" in text:
-                raise PortError(gettext_noop("The port is being used by another program."), str(exc)) from exc
-            if "no such file" in text or "could not open" in text:
-                raise PortError(gettext_noop("The modem is not connected to this port."), str(exc)) from exc
-            raise PortError(gettext_noop("The port could not be opened."), str(exc)) from exc
-        return cls(port, **kwargs)
-
-    def close(self) -> None:
-        try:
-            self.port.close()
-        except Exception:  # a vanished port may fail to close; nothing left to do
-            logger.debug("closing the port failed", exc_info=True)
-
-    # Low level ----------------------------------------------------------------------------
-    def _write(self, data: bytes) -> None:
-        try:
-            self.port.write(data)
-        except Exception as exc:  # serial.SerialException, OSError (EIO when unplugged)
-            raise PortError(gettext_noop("The modem stopped answering: it may have been unplugged."), str(exc)) from exc
-
-    def _fill(self) -> bool:
-        """Read what is there (waiting up to the port's timeout); False if nothing came."""
-        try:
-            waiting = self.port.in_waiting
-            data = self.port.read(waiting or 1)
-        except Exception as exc:
-            raise PortError(gettext_noop("The modem stopped answering: it may have been unplugged."), str(exc)) from exc
-        if data:
-            self._buffer += data
-            return True
-        return False
-
-    def _read_line(self, deadline: float, *, prompt: bool = False) -> str | None:
-        """The next non-empty line, '>' for the send prompt, or None at the deadline."""
-        while True:
-            if prompt:
-                stripped = self._buffer.lstrip(b"\r\n")
-                if stripped.startswith(b">"):
-                    self._buffer = stripped[1:].lstrip(b" ")
-                    return ">"
-            newline = self._buffer.find(b"\n")
-            if newline < 0 and self._buffer.endswith(b"\r") and len(self._buffer) > 1:
-                newline = len(self._buffer) - 1
-            if newline >= 0:
-                raw, self._buffer = self._buffer[:newline], self._buffer[newline + 1 :]
-                line = raw.strip(b"\r\n ").decode("latin-1")
-                if line:
-                    return line
-                continue
-            now = time.monotonic()
-            if now >= deadline:
-                return None
-            if self.on_wait is not None and now - self._last_wait_call >= KEEPALIVE_EVERY:
-                self._last_wait_call = now
-                self.on_wait()
-            self._fill()
-
-    def _handle_unsolicited(self, line: str, deadline: float) -> None:
-        try:
-            event = self._parse_unsolicited(line, deadline)
-        except pdu.PduError as exc:
-            logger.warning("Unreadable PDU in %r: %s", line, exc)
-            event = Unparsed(line)
-        if event is not None:
-            self.events.append(event)
-
-    def _parse_unsolicited(self, line: str, deadline: float) -> Event | None:
-        match = _CMTI.match(line)
-        if match:
-            kind = NewMessage if match.group(1) == "CMTI" else ReportStored
-            return kind(match.group(2).upper(), int(match.group(3)))
-        if line.startswith(("+CMT:", "+CDS:")):
-            if line.startswith("+CDS:") and len(split_fields(line[5:])) >= 7:
-                return ReportReceived(parse_direct(line, None))  # text mode: the report is this line
-            # The PDU (or, in text mode, the text) follows on the next line.
-            body = self._read_line(max(deadline, time.monotonic() + 2.0))
-            message = parse_direct(line, body)
-            if isinstance(message, pdu.StatusReport):
-                return ReportReceived(message)
-            return MessageReceived(message)
-        upper = line.upper()
-        if upper == "RING" or upper.startswith("+CRING:"):
-            return Ring()
-        match = _CLIP.match(line)
-        if match:
-            return Ring(match.group(1))
-        if line.startswith("+CUSD:"):
-            return self._ussd_event(line, deadline)
-        return Unparsed(line)
-
-    def _ussd_event(self, line: str, deadline: float) -> UssdReply:
-        text = line[len("+CUSD:") :]
-        # A multi-line answer (a menu): the quoted text goes on over several lines.
-        until = max(deadline, time.monotonic() + 2.0)
-        while text.count('"') % 2:
-            more = self._read_line(until)
-            if more is None:
-                break
-            text += "\n" + more
-        answer = ussd.parse_cusd(text, packed_request=self.ussd_packed)
-        return UssdReply(answer.status, answer.text, answer.dcs)
-
-    # Commands -----------------------------------------------------------------------------
-    def command(self, command: str, *, timeout: float | None = None) -> list[str]:
-        """Run one AT command; its answer lines without the echo, notices and the final OK."""
-        if not self.synced:
-            self.synchronise()
-        self._write(command.encode("ascii") + b"\r")
-        return self._collect(command, time.monotonic() + (timeout or self.command_timeout))
-
-    def _collect(self, command: str, deadline: float) -> list[str]:
-        lines: list[str] = []
-        while True:
-            line = self._read_line(deadline)
-            if line is None:
-                # Its answer may still come, and would be read as the next command's.
-                self.synced = False
-                raise CommandTimeout(gettext_noop("The modem did not answer in time."), command)
-            if line.upper() == command.upper():
-                continue  # echo
-            if line in FINAL_OK:
-                return lines
-            error = parse_error_line(line)
-            if error is not None:
-                error.detail = f"{command}: {error.detail}"
-                raise error
-            if is_unsolicited(line, command):
-                self._handle_unsolicited(line, deadline)
-                continue
-            lines.append(line)
-
-    def try_command(self, command: str, **kwargs) -> list[str] | None:
-        """Like command(), but None when the modem answers an error (optional features)."""
-        try:
-            return self.command(command, **kwargs)
-        except CommandError:
-            return None
-
-    def value(self, command: str, prefix: str = "") -> str:
-        """The answer's single value, without its '+CSQ: '-style prefix."""
-        for line in self.command(command):
-            if prefix and line.startswith(prefix):
-                return line[len(prefix) :].strip()
-            if not prefix:
-                return line.strip()
-        return ""
-
-    def patiently(self, run: Callable[[], object], *, limit: float = BUSY_WAIT):
-        """Run a command again while the modem says it is busy (SIM busy, "please wait, init in
-        progress"): for some seconds after power-on, real modems answer so to everything."""
-        deadline = time.monotonic() + limit
-        while True:
-            try:
-                return run()
-            except CommandError as error:
-                if not errors.is_busy(error) or time.monotonic() >= deadline:
-                    raise
-                logger.info("Modem busy (%s); trying again", error.detail)
-                self.listen(BUSY_RETRY)
-
-    # Set-up -------------------------------------------------------------------------------
-    def synchronise(self) -> None:
-        """Make sure the next answer read is the answer to the next command written.
-
-        A port just opened may still hold what the modem owed a previous process (the answer to
-        a send whose worker was killed, a listing half read), and a busy modem only answers new
-        commands after it finishes the old one. So: leave a pending send prompt (ESC), let
-        the old output drain, then send a line that is echoed back in a form nobody else wrote
-        (`ATS7=<random>`, a harmless register) and trust only what follows its echo. A modem
-        that does not echo is in sync once it has answered and gone quiet.
-        """
-        self._write(ESC + b"\r")
-        self._drain(QUIET, limit=2.0)
-        marker = f"ATS7={random.randint(40, 99)}"
-        self._write(b"ATE1V1\r")
-        self._write(marker.encode("ascii") + b"\r")
-        if not self._await_marker(marker):
-            self._plain_wake()
-        self.synced = True
-        self.command("ATE0")
-
-    def _await_marker(self, marker: str) -> bool:
-        """True once the marker's answer is read; False if the modem said nothing at all."""
-        start = time.monotonic()
-        heard_at: float | None = None  # when the modem last said anything
-        echoed = False
-        finals = 0
-        while True:
-            line = self._read_line(time.monotonic() + 0.5)
-            now = time.monotonic()
-            if line is None:
-                if heard_at is None and now - start > 3.0:
-                    return False
-                if heard_at is not None and finals >= 2 and now - heard_at >= 1.0:
-                    return True  # no echo, but both lines were answered and the modem is quiet
-                if now - start > max(self.send_timeout, 10.0):
-                    raise PortError(gettext_noop("The modem did not get ready in time."), f"no answer to {marker}")
-                continue
-            heard_at = now
-            if line.replace(" ", "").upper() == marker:
-                echoed = True
-            elif line in FINAL_OK or line in ("0", "4") or parse_error_line(line) is not None:
-                if echoed:
-                    return True
-                finals += 1
-            elif is_unsolicited(line, ""):
-                self._handle_unsolicited(line, now + 2.0)
-            else:
-                logger.info("Left over from before: %r", line)
-
-    def _plain_wake(self) -> None:
-        """The classic way, for a device that ignored the marker: AT until it answers OK."""
-        self._buffer = b""
-        self.synced = True
-        last_error: ModemError | None = None
-        for _ in range(3):
-            try:
-                self.command("AT", timeout=2.0)
-                return
-            except (CommandTimeout, CommandError) as exc:
-                self.synced = True
-                last_error = exc
-        raise PortError(gettext_noop("The device on this port does not answer AT commands."), str(last_error))
-
-    def _drain(self, quiet: float, *, limit: float) -> None:
-        """Read until the modem has been silent for `quiet` seconds (at most `limit`), keeping notices."""
-        end = time.monotonic() + limit
-        silent_since = time.monotonic()
-        while time.monotonic() < end and time.monotonic() - silent_since < quiet:
-            if self._fill():
-                silent_since = time.monotonic()
-        for raw in self._buffer.split(b"\n"):
-            line = raw.strip(b"\r\n ").decode("latin-1")
-            if line and is_unsolicited(line, ""):
-                with contextlib.suppress(pdu.PduError):
-                    event = self._parse_unsolicited(line, time.monotonic())
-                    if event is not None:
-                        self.events.append(event)
-            elif line:
-                logger.info("Left over from before: %r", line)
-        self._buffer = b""
+        self.ussd_notice_grace = USSD_NOTICE_GRACE
+        self.ussd_packed_after = USSD_PACKED_AFTER
 
     def initialise(self, *, pin: str = "", init_commands: Iterable[str] = (), smsc: str = "") -> None:
         self.synchronise()
         if self.try_command("AT+CMEE=1") is None:
             self.try_command("AT+CMEE=2")  # verbose errors are still better than a bare ERROR
         self.unlock(pin)
-        self.patiently(lambda: self.command("AT+CMGF=0"))
+        # Right after power-on some modems (SIMCom) answer a bare ERROR until "SMS Ready".
+        self.patiently(lambda: self.command("AT+CMGF=0"), also_plain_errors=True)
         self.patiently(self._find_memories)
         self._route_incoming()
         self.calls_supported = self.try_command("AT+CLIP=1") is not None
@@ -510,6 +139,7 @@ class AtModem:
     # modem cannot store them, reports straight to us (+CDS), acknowledged once saved.
     ROUTES = (
         ("AT+CNMI=2,1,0,2,0", "stored"),
+        ("AT+CNMI=2,1,0,2,1", "stored"),  # Cinterion: <bfr> must be 1
         ("AT+CNMI=1,1,0,2,0", "stored"),
         ("AT+CNMI=3,1,0,2,0", "stored"),
         ("AT+CNMI=2,1,0,1,0", "direct"),
@@ -537,8 +167,13 @@ class AtModem:
 
     def sim_state(self) -> str:
         """READY, SIM PIN, SIM PUK, PH-NET PIN... ("" when the modem does not say), or raises
-        CmeError (e.g. 10, no SIM). Busy answers at start-up are waited out."""
-        return self.patiently(self._read_sim_state)
+        CmeError (e.g. 10, no SIM). Busy answers and "NOT READY" at start-up are waited out."""
+        deadline = time.monotonic() + BUSY_WAIT
+        while True:
+            state = self.patiently(self._read_sim_state)
+            if state not in STARTING_STATES or time.monotonic() >= deadline:
+                return state
+            self.listen(BUSY_RETRY)
 
     def _read_sim_state(self) -> str:
         if not self.synced:
@@ -613,6 +248,7 @@ class AtModem:
             extra = {command: read(command) for command in ("ATI", "ATI3", "ATI4")}
             identity = identity_from_answers(answers | extra)
         self.identity = identity
+        self.brand = identity.manufacturer
         return identity
 
     def operator(self) -> str:
@@ -756,60 +392,40 @@ class AtModem:
             with contextlib.suppress(ModemError):
                 self.command(f'AT+CPMS="{self.memory or "SM"}"')
 
-    # Waiting ------------------------------------------------------------------------------
-    def listen(self, timeout: float) -> None:
-        """Read notices for `timeout` seconds into the event queue."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self._read_line(deadline)
-            if line is None:
-                break
-            if line in FINAL_OK or parse_error_line(line) is not None:
-                continue  # a late answer to a command that timed out
-            self._handle_unsolicited(line, deadline)
-
-    def poll(self, timeout: float) -> list[Event]:
-        """Wait up to `timeout` for unsolicited lines; returns every queued event."""
-        deadline = time.monotonic() + timeout
-        while not self.events and time.monotonic() < deadline:
-            line = self._read_line(deadline)
-            if line is None:
-                break
-            if line in FINAL_OK or parse_error_line(line) is not None:
-                continue  # a late answer to a command that timed out
-            self._handle_unsolicited(line, deadline)
-        return self.pop_events()
-
-    def pop_events(self) -> list[Event]:
-        events = list(self.events)
-        self.events.clear()
-        return events
-
     # USSD ---------------------------------------------------------------------------------
     def ussd(self, code: str, *, timeout: float = 30.0) -> UssdReply:
         """Run a USSD code (e.g. *105# for the balance) and wait for the network's answer.
 
         The request goes as text; a modem that refuses it (Huawei sticks in "transparent" mode)
-        gets it packed in GSM-7 hex. Notices that the session ended or the service is not
-        supported may come before the real answer, so they are only believed after a short wait.
-        A session that asks for more (a menu) is closed, since nobody will answer it.
+        gets it packed in GSM-7 hex, and a Huawei that refuses both is switched to text mode
+        (AT^USSDMODE=0). Notices that the session was released or the service is not supported
+        may come before the real answer, so they are only believed after a short wait; a refusal
+        that comes as an error after the OK (+CME ERROR: 132...) is the network's answer. A
+        session that asks for more (a menu) is closed, since nobody will answer it.
         """
-        deadline = time.monotonic() + timeout
+        attempts = [True] if self.ussd_packed else [False, True]
         notice: UssdReply | None = None
-        for packed in [True] if self.ussd_packed else [False, True]:
+        refused: CommandError | None = None
+        while attempts:
+            packed = attempts.pop(0)
             self.ussd_packed = packed
             request = ussd.encode_ussd_request(code) if packed else code
             try:
                 self.command(f'AT+CUSD=1,"{request}",15', timeout=timeout)
             except CommandError as error:
-                if packed or errors.is_network_refusal(error):
+                if errors.is_network_refusal(error):
                     self.ussd_packed = False
                     raise
-                continue  # refused as text: try it packed
-            reply = self._ussd_answer(deadline)
+                refused = error
+                if packed and not notice and self.try_command("AT^USSDMODE=0") is not None:
+                    attempts.append(False)  # a Huawei in "transparent" mode that wants text after all
+                continue
+            # A bare "not supported" to a text request may mean "send it packed": try that soon.
+            grace = self.ussd_notice_grace if packed else self.ussd_packed_after
+            reply = self._ussd_answer(time.monotonic() + timeout, grace)
             if reply is None:
                 break
-            if reply.text or reply.status in (0, 1):
+            if reply.status in (0, 1) or (reply.status == 2 and reply.text):
                 if reply.status == 1:
                     self.try_command("AT+CUSD=2")  # a menu waits for an answer nobody will give
                 return reply
@@ -820,24 +436,44 @@ class AtModem:
         if notice is not None:
             reason = ussd.status_reason(notice.status) or gettext_noop("The network did not answer the USSD code.")
             raise CommandError(reason, f"{code}: +CUSD: {notice.status}")
+        if refused is not None:
+            raise refused
         raise CommandTimeout(gettext_noop("The network did not answer the USSD code in time."), code)
 
-    def _ussd_answer(self, deadline: float) -> UssdReply | None:
-        """The first +CUSD with text; a bare notice only if nothing better follows soon."""
-        notice: UssdReply | None = None
-        notice_at = 0.0
-        kept: list[Event] = []
-        try:
-            while True:
-                until = deadline if notice is None else min(deadline, notice_at + USSD_NOTICE_GRACE)
-                if time.monotonic() >= until:
-                    return notice
-                for event in self.poll(until - time.monotonic()):
-                    if not isinstance(event, UssdReply):
-                        kept.append(event)
-                    elif event.text or event.status not in (2, 4):
-                        return event
-                    elif notice is None:
-                        notice, notice_at = event, time.monotonic()
-        finally:
-            self.events.extend(kept)
+    def _ussd_answer(self, deadline: float, grace: float) -> UssdReply | None:
+        """The network's answer: a final one (+CUSD: 0 or 1) at once; a release (+CUSD: 2) with
+        text if no final one follows within a second; a bare notice (2, 4, or 3: another client
+        answered) only if nothing better follows within `grace`. An error line is the network's
+        refusal (e.g. +CME ERROR: 132, "service option not supported", after the OK)."""
+        best: UssdReply | None = None
+        best_at = 0.0
+        # Answers that came before the OK were queued with the other notices.
+        queued = [event for event in self.events if isinstance(event, UssdReply)]
+        for event in queued:
+            self.events.remove(event)
+        while True:
+            if queued:
+                reply = queued.pop(0)
+            else:
+                if best is None:
+                    until = deadline
+                else:
+                    until = min(deadline, best_at + (min(grace, USSD_RELEASE_GRACE) if best.text else grace))
+                line = self._read_line(until)
+                if line is None:
+                    return best
+                if line in FINAL_OK:
+                    continue
+                error = parse_error_line(line)
+                if error is not None:
+                    error.detail = f"+CUSD: {error.detail}"
+                    raise error
+                if not line.startswith("+CUSD:"):
+                    self._handle_unsolicited(line, until)  # a notice meanwhile: queued for the caller
+                    continue
+                reply = self._ussd_event(line, until)
+            if reply.status in (0, 1):
+                return reply
+            useful = reply.status == 2 and reply.text
+            if best is None or (useful and not (best.status == 2 and best.text)):
+                best, best_at = reply, time.monotonic()

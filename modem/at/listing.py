@@ -11,6 +11,7 @@ guessed, never deleted).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -98,13 +99,16 @@ def _read_header(line: str, index: int | None) -> _Header | None:
         if len(fields) < 2 or _number(fields[0]) is None:
             return None
         index, fields = _number(fields[0]), fields[1:]
-    if not fields or not fields[0]:
+    if len(fields) == 1 and _number(fields[0]) is not None:
+        # "+CMGR: 24": only the length (gammu's test dump 38): the status is not said.
+        return _Header(index, UNKNOWN_STAT, False, fields, line)
+    if len(fields) < 2 and not (fields and fields[0]):
         return None
-    status, text_mode = _stat(fields[0])
+    status, text_mode = _stat(fields[0]) if fields[0] else (UNKNOWN_STAT, False)
     rest = fields[1:]
     # PDU mode after <stat>: [<alpha>],<length>[,vendor fields]. A quoted phone number right after
-    # <stat>, or a status given as text, means the modem answered in text mode.
-    if rest and _looks_like_address(rest[0]):
+    # <stat>, a quoted time stamp anywhere, or a status given as text, means a text-mode answer.
+    if (rest and _looks_like_address(rest[0])) or any(_looks_like_time(field) for field in rest):
         text_mode = True
     return _Header(index, status, text_mode, rest, line)
 
@@ -112,6 +116,10 @@ def _read_header(line: str, index: int | None) -> _Header | None:
 def _looks_like_address(field: str) -> bool:
     value = field.strip()
     return value.startswith('"') and bool(re.fullmatch(r'"\+?[0-9*#]{2,}"', value))
+
+
+def _looks_like_time(field: str) -> bool:
+    return bool(_TEXT_TIME.match(unquote(field))) and field.strip().startswith('"')
 
 
 def _pdu_length(fields: list[str]) -> int | None:
@@ -159,9 +167,32 @@ def _entry(header: _Header, body: list[str], storage: str) -> StoredMessage:
         raw = "".join(hex_lines)  # a modem that wrapped a long PDU over several lines
     raw = "".join(raw.split())
     try:
-        return StoredMessage(header.index, header.status, pdu.decode(raw, tpdu_length=length), raw, "", storage)
+        message = pdu.decode(raw, tpdu_length=length)
     except pdu.PduError as exc:
         return StoredMessage(header.index, header.status, None, raw, str(exc), storage)
+    if header.status in (REC_UNREAD, REC_READ) and isinstance(message, pdu.Submit) and message.notes:
+        message = _received_after_all(raw, length) or message
+    return StoredMessage(header.index, header.status, message, raw, "", storage)
+
+
+RECEIVED_AS_SUBMIT = gettext_noop(
+    "The modem marked this received message as one to send; it was read as a received message."
+)
+
+
+def _received_after_all(raw: str, length: int | None) -> pdu.Deliver | None:
+    """A received message whose PDU says SMS-SUBMIT (gammu's test dump 01, a Czech operator's
+    notice): read as an SMS-DELIVER, if that reads better than the SUBMIT did."""
+    try:
+        data = bytearray(bytes.fromhex(raw.strip('"')))
+        offset = 0 if length and len(data) == length else 1 + data[0]
+        data[offset] &= 0xFC  # message type 00: SMS-DELIVER
+        message = pdu.decode(data.hex(), tpdu_length=length)
+    except (ValueError, IndexError, pdu.PduError):
+        return None
+    if not isinstance(message, pdu.Deliver) or message.notes:
+        return None
+    return dataclasses.replace(message, notes=(pdu.Note(RECEIVED_AS_SUBMIT, {}),))
 
 
 # --- Text mode --------------------------------------------------------------------------------------

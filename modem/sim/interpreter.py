@@ -80,6 +80,8 @@ class AtInterpreter(DeviceCommands, SmsCommands, UssdCommands):
         self._mr = 0
         self._concat_reference = self.rng.randrange(256)
         self._network_queue: list[str] = []  # SMS the network holds for us (modem off, SIM full)
+        self._report_queue: list[str] = []  # delivery reports it holds, likewise
+        self._reports_in_flight: list[str] = []  # reports the network will send after their delay
         self._send_actions: list[tuple[str, Callable[[], None]]] = []
         self._call = 0  # bumped by ATH: the rest of a ringing call is not announced
         self._periodic = 0
@@ -102,6 +104,8 @@ class AtInterpreter(DeviceCommands, SmsCommands, UssdCommands):
     def power_on(self) -> None:
         """A (re)plugged modem: defaults restored, PIN asked again, stored SMS still on the SIM,
         and the SIM busy for the profile's start-up time."""
+        self._report_queue += self._reports_in_flight
+        self._reports_in_flight.clear()
         self._timers.clear()
         self._reset_session()
         self.powered = True
@@ -127,6 +131,9 @@ class AtInterpreter(DeviceCommands, SmsCommands, UssdCommands):
     def power_off(self) -> None:
         self.powered = False
         self._timers.clear()
+        # The network goes on: the reports on their way wait for the modem to come back.
+        self._report_queue += self._reports_in_flight
+        self._reports_in_flight.clear()
         self._reset_session()
 
     def update(self, **changes: Any) -> None:

@@ -163,6 +163,7 @@ class SmsCommands:
                 else:
                     values.append(int(text))
             self.cnmi = values
+            self._flush_network()  # reports the network held until the modem routed them
         return []
 
     def _cnmi_defaults(self) -> list[int]:
@@ -407,7 +408,8 @@ class SmsCommands:
                 done = now + timedelta(seconds=delay)
                 report = encode_status_report(mr, submit.number, 0, sent_at=now, done_at=done, smsc=self.settings.smsc)
                 self.reports.append(NetworkReport(mr, submit.number, 0, report, done))
-                self.schedule(delay, lambda: self._route_report(report))
+                self._reports_in_flight.append(report)
+                self.schedule(delay, lambda: self._report_arrives(report))
         self._process()  # commands that came while the network was busy
 
     def _send_error(self) -> AtError | None:
@@ -460,6 +462,10 @@ class SmsCommands:
             if mode and mt in (1, 3):
                 self._say(f'+CMTI: "{self.cpms[2]}",{index}')
             self._network_queue.pop(0)
+        while self._report_queue and self.registered() and self._awaiting_ack is None and self.cnmi[3]:
+            if not self._route_report(self._report_queue[0]):
+                return
+            self._report_queue.pop(0)
 
     def _cmt_lines(self, pdu: str) -> list[str]:
         if self.cmgf == 0:
@@ -498,18 +504,32 @@ class SmsCommands:
         self._route_report(report)
         return report
 
-    def _route_report(self, report: str) -> None:
+    def _report_arrives(self, report: str) -> None:
+        if report in self._reports_in_flight:
+            self._reports_in_flight.remove(report)
+            self._route_report(report)
+
+    def _route_report(self, report: str) -> bool:
+        """Hand a report to the modem as AT+CNMI says; False when the network must keep it for
+        later, as a real service centre does: the modem is off or not registered, it routes no
+        reports yet (<ds> 0, e.g. just powered on), or its memory is full."""
         mode, ds = self.cnmi[0], self.cnmi[3]
-        if not self.powered or not mode or not ds:
-            return  # nobody asked for reports: the modem drops them
+        if not self.registered() or not mode or not ds:
+            if report not in self._report_queue:
+                self._report_queue.append(report)
+            return False
         if ds == 1:
             if self.cmgf:
                 self._say("+CDS: " + self._report_fields(report, decode(report)))
             else:
                 self._say(f"+CDS: {tpdu_length(report)}", report)
             self._expect_ack("report", report)
-            return
+            return True
         memory = self.profile.report_memory or self.cpms[2]
         index = self._store(report, memory)
-        if index is not None:
-            self._say(f'+CDSI: "{memory}",{index}')
+        if index is None:
+            if report not in self._report_queue:
+                self._report_queue.append(report)
+            return False
+        self._say(f'+CDSI: "{memory}",{index}')
+        return True
