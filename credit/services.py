@@ -182,8 +182,8 @@ def balance_answer_from_command(command: ModemCommand) -> None:
     text, status = str(result.get("text") or ""), result.get("status")
     if result.get("error"):
         _answer(query, text=str(result["error"]), failed=True)
-    elif status in (None, 0, 1) and text:
-        _answer(query, text=text)
+    elif status in (None, 0, 1, 2) and text:
+        _answer(query, text=text)  # a release (2) may carry the balance itself (gammu issue #150)
     else:  # +CUSD: 2 (ended by the network), 4 (not supported), 5 (timeout)... or nothing said
         reasons = {
             2: _("the network ended the USSD session"),

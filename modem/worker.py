@@ -221,10 +221,10 @@ class Worker:
         try:
             self.release_claimed()
             self.flush_reports()
-        except DB_ERRORS:
+        except DB_ERRORS as error:
             # Claims left behind are recovered at this worker's next start, or by any
-            # worker once they are old; reports are only a delivery confirmation.
-            logger.warning("Database unavailable while disconnecting", exc_info=True)
+            # worker once its heartbeat is old; reports stay on the modem for the next start.
+            logger.warning("Database unavailable while disconnecting: %s", error)
             self._claimed.clear()
             self._reports.clear()
         if self.at is not None:
@@ -315,9 +315,9 @@ class Worker:
         segments, self._segments_unreported = self._segments_unreported, 0
         try:
             credit.counter_add(segments)
-        except DatabaseError:
+        except DatabaseError as error:
             self._segments_unreported += segments  # next time
-            logger.warning("Could not update the message counter", exc_info=True)
+            logger.warning("Could not update the message counter: %s", error)
 
     def check_licence(self) -> None:
         """An expired or forged licence stops sending; queued messages wait for a valid one."""
@@ -696,8 +696,8 @@ class Worker:
         fields.setdefault("heartbeat_at", timezone.now())
         try:
             Modem.objects.filter(pk=self.modem.pk).update(**fields)
-        except DatabaseError:
-            logger.warning("Could not publish the modem status", exc_info=True)
+        except DatabaseError as error:
+            logger.warning("Could not publish the modem status: %s", error)
 
     def report_modem_error(self, error: ModemError) -> None:
         text = reason_text(error)
@@ -719,5 +719,5 @@ class Worker:
         try:
             ModemEvent.objects.bulk_create(self._activity)
             self._activity = []
-        except DatabaseError:
-            logger.warning("Could not write the activity log", exc_info=True)
+        except DatabaseError as error:
+            logger.warning("Could not write the activity log: %s", error)

@@ -137,8 +137,9 @@ class PrivateMariaDB:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
-    def sql(self, statement: str, *, check: bool = True) -> subprocess.CompletedProcess:
+    def sql(self, statement: str, *, database: str = "", check: bool = True) -> subprocess.CompletedProcess:
+        where = [f"--database={database}"] if database else []
         return subprocess.run(
-            ["mysql", "--protocol=tcp", "-h127.0.0.1", f"-P{self.port}", "-uroot", "-N", "-B", "-e", statement],
+            ["mysql", "--protocol=tcp", "-h127.0.0.1", f"-P{self.port}", "-uroot", "-N", "-B", *where, "-e", statement],
             check=check, capture_output=True, text=True,
         )  # fmt: skip

@@ -7,19 +7,17 @@ import datetime
 import os
 import random
 import signal
-import subprocess
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from django.db import connection
 from django.test import TransactionTestCase
 
 from messaging.models import MessageStatus as S
 from messaging.models import MessagingSettings, OutgoingMessage
 from modem.models import Modem
-from tests.processes import BASE_DIR, manage, sent_texts, start_simulator, stop
+from tests.processes import manage, sent_texts, start_simulator, stop
 
 ARTIFACTS = Path(os.environ["TEST_ARTIFACTS"])
 FINISHED = (S.SENT, S.DELIVERED)
@@ -171,21 +169,3 @@ class WorkerProcessesTestCase(TransactionTestCase):
         self.assertEqual(states[S.SENDING] + states[S.UNKNOWN], 0)
         self.assertGreater(states[S.QUEUED], 0, "stopped before the end of the queue")
         self.assertEqual(Modem.objects.get(name="m0").state, "DISCONNECTED")
-
-    def test_the_worker_survives_a_mariadb_restart(self):
-        if connection.vendor != "mysql":
-            self.skipTest("restarting the database server is a MariaDB test")
-        link = self.simulator("m0", latency=0.05)
-        texts = self.queue(120)
-        process = self.worker("m0", "--exit-when-idle")
-        deadline = time.monotonic() + 30
-        while OutgoingMessage.objects.filter(status__in=FINISHED).count() < 20 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        connection.close()
-        subprocess.run(["mysqladmin", "--protocol=tcp", "-h127.0.0.1", "-uroot", "shutdown"], check=True)
-        time.sleep(2)
-        subprocess.run([str(BASE_DIR / "scripts" / "mariadb.sh")], check=True, capture_output=True)
-        self.assertEqual(process.wait(120), 0)
-        states = self.assert_exactly_once(texts, Counter(sent_texts(link)))
-        self.assertEqual(sum(states[s] for s in FINISHED) + states[S.UNKNOWN], 120)
-        self.assertLessEqual(states[S.UNKNOWN], 1)

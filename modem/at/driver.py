@@ -102,6 +102,7 @@ class AtModem(AtPort):
         self.memory: str | None = None  # <mem1> of AT+CPMS: where +CMGL/+CMGR/+CMGD look
         self.report_memory = ""  # "SR" where the modem keeps reports in a memory of their own
         self.identity: Identity | None = None
+        self.can_list = True  # False for a phone whose message memory cannot be listed
         self.ussd_notice_grace = USSD_NOTICE_GRACE
         self.ussd_packed_after = USSD_PACKED_AFTER
 
@@ -342,8 +343,18 @@ class AtModem(AtPort):
 
     # Receiving ----------------------------------------------------------------------------
     def list_messages(self) -> list[StoredMessage]:
-        """Every stored SMS and report, decoded where possible, from every memory that holds them."""
-        entries = self._list(self.memory)
+        """Every stored SMS and report, decoded where possible, from every memory that holds them.
+        Nothing from a device that keeps no messages a computer can read (a Nokia S60 phone)."""
+        if not self.can_list:
+            return []
+        try:
+            entries = self._list(self.memory)
+        except CommandError:
+            if self.memory is not None:
+                raise
+            logger.info("This device keeps no messages that can be listed")
+            self.can_list = False
+            return []
         if self.report_memory and self.report_memory != self.memory:
             with contextlib.suppress(CommandError):
                 entries += self._list(self.report_memory)
