@@ -9,11 +9,14 @@ from accounts.models import AuditAction
 from accounts.modules import Module, module_required
 from messaging import selectors, services
 from messaging.forms import MessagingSettingsForm, OutgoingFilterForm
-from messaging.models import MessagingSettings, OutgoingMessage
+from messaging.models import MessageStatus, MessagingSettings, OutgoingMessage
 from messaging.resources import IncomingMessageResource, OutgoingMessageResource
+from smsmotor import live
 from smsmotor.exports import export_response
 
 PAGE_SIZE = 50
+# States a message never leaves: the live table stops watching it.
+FINAL_STATES = frozenset({MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.CANCELLED})
 
 
 @module_required(Module.SERVER)
@@ -57,7 +60,40 @@ def outgoing(request):
             OutgoingMessageResource(), rows, name="envio-de-mensajes", file_format=request.GET["export"]
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "messaging/outgoing.html", {"form": form, "page": page, "auto_refresh": True})
+    context = {"form": form, "page": page, "live": _outgoing_live_state(page), "auto_refresh": True}
+    return render(request, "messaging/outgoing.html", context)
+
+
+def _outgoing_live_state(page) -> dict:
+    # New rows are only looked for on the first page (the newest); later pages only follow their rows.
+    after = "" if page.number > 1 else page[0].pk if len(page) else 0
+    return {"after": after, "watch": live.watch_text(page, FINAL_STATES)}
+
+
+@module_required(Module.SERVER, Module.OPERATOR)
+def outgoing_live(request):
+    """The Outgoing table's poll: the rows whose state changed, or the whole table when new
+    messages arrived on the first page; 204 when nothing changed."""
+    form = OutgoingFilterForm(request.GET)
+    if not form.is_valid():
+        return live.no_change()
+    rows = selectors.outgoing_list(user=request.user, filters=form.cleaned_data)
+    after = live.after_value(request.GET.get("after", ""))
+    if after is not None and rows.filter(pk__gt=after).exists():
+        page = Paginator(rows, PAGE_SIZE).get_page(1)
+        context = {"new_rows": True, "page": page, "live": _outgoing_live_state(page)}
+        return render(request, "messaging/_outgoing_live.html", context)
+    watched = live.parse_watch(request.GET.get("watch", ""))
+    changed = [message for message in rows.filter(pk__in=watched) if message.status != watched[message.pk]]
+    if not changed:
+        return live.no_change()
+    for message in changed:
+        watched[message.pk] = message.status
+    state = {
+        "after": request.GET.get("after", ""),
+        "watch": ",".join(f"{pk}:{status}" for pk, status in watched.items() if status not in FINAL_STATES),
+    }
+    return render(request, "messaging/_outgoing_live.html", {"changed": changed, "live": state})
 
 
 @module_required(Module.SERVER)
@@ -69,8 +105,29 @@ def incoming(request):
             name="mensajes-entrantes",
             file_format=request.GET["export"],
         )
+    context = _incoming_context(request)
+    return render(request, "messaging/incoming.html", {**context, "auto_refresh": True})
+
+
+def _incoming_context(request) -> dict:
     page = Paginator(selectors.incoming_list().prefetch_related("notifications"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    calls = selectors.calls_list().prefetch_related("notifications")[:20]
-    return render(request, "messaging/incoming.html", {"page": page, "calls": calls, "auto_refresh": True})
+    calls = list(selectors.calls_list().prefetch_related("notifications")[:20])
+    return {"page": page, "calls": calls, "live": {"sig": _incoming_signature(page, calls)}}
+
+
+def _incoming_signature(page, calls) -> str:
+    def states(item):
+        return [(n.pk, n.status) for n in item.notifications.all()]
+
+    return live.signature([(m.pk, states(m)) for m in page] + [(c.pk, c.received_at, states(c)) for c in calls])
+
+
+@module_required(Module.SERVER)
+def incoming_live(request):
+    """The Incoming tab's poll: the tables again when a message, a call or an e-mail state changed."""
+    context = _incoming_context(request)
+    if request.GET.get("sig") == context["live"]["sig"]:
+        return live.no_change()
+    return render(request, "messaging/_incoming_tables.html", {**context, "oob": True})

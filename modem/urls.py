@@ -5,10 +5,12 @@ from modem import views
 app_name = "modem"
 urlpatterns = [
     path("", views.settings_view, name="settings"),
+    path("live/", views.live_view, name="live"),
     path("new/", views.new, name="new"),
     path("<int:pk>/", views.settings_view, name="edit"),
     path("<int:pk>/defaults/", views.load_defaults, name="load_defaults"),
     path("<int:pk>/command/", views.command, name="command"),
     path("test-sms/", views.test_sms, name="test_sms"),
     path("processing/", views.processing, name="processing"),
+    path("processing/live/", views.processing_live, name="processing_live"),
 ]

@@ -13,6 +13,7 @@ from modem import services
 from modem.forms import ModemForm, TestSmsForm
 from modem.models import CommandKind, Modem, ModemCommand, ModemEvent
 from modem.ports import detect_ports
+from smsmotor import live
 
 PROCESSING_LINES = 200
 
@@ -26,22 +27,37 @@ def settings_view(request, pk=None):
         saved = audited_save(form, user=request.user, target=_("Modem %(name)s") % {"name": form.cleaned_data["name"]})
         messages.success(request, _("Modem %(name)s saved.") % {"name": saved.name})
         return redirect("modem:edit", pk=saved.pk)
+    context = {
+        "modems": modems,
+        "current": current,
+        "form": form,
+        "test_form": TestSmsForm(),
+        # This web server's own ports, for when no worker is running yet.
+        "local_ports": detect_ports(),
+        "auto_refresh": False,
+        **_live_parts(),
+    }
+    return render(request, "modem/settings.html", context)
+
+
+def _live_parts() -> dict:
+    """The parts of the Modem tab that change by themselves: the test messages and the last port detection."""
+    tests = list(OutgoingMessage.objects.filter(is_test=True).order_by("-id")[:5])
     detection = ModemCommand.objects.filter(kind=CommandKind.DETECT_PORTS).order_by("-id").first()
-    return render(
-        request,
-        "modem/settings.html",
-        {
-            "modems": modems,
-            "current": current,
-            "form": form,
-            "test_form": TestSmsForm(),
-            "tests": OutgoingMessage.objects.filter(is_test=True).order_by("-id")[:5],
-            "detection": detection,
-            # This web server's own ports, for when no worker is running yet.
-            "local_ports": detect_ports(),
-            "auto_refresh": False,
-        },
+    sig = live.signature(
+        [(m.pk, m.status, m.result) for m in tests] + [(detection.pk, detection.status) if detection else None]
     )
+    return {"tests": tests, "detection": detection, "live": {"sig": sig}}
+
+
+@module_required(Module.SERVER)
+def live_view(request):
+    """The Modem tab's poll: the test messages and port detection again when they changed."""
+    current = Modem.objects.filter(pk=request.GET.get("modem") or 0).first()
+    parts = _live_parts()
+    if request.GET.get("sig") == parts["live"]["sig"]:
+        return live.no_change()
+    return render(request, "modem/_live.html", {**parts, "current": current, "oob": True})
 
 
 @module_required(Module.SERVER)
@@ -99,5 +115,18 @@ def test_sms(request):
 
 @module_required(Module.SERVER)
 def processing(request):
-    events = ModemEvent.objects.select_related("modem").order_by("-created_at", "-id")[:PROCESSING_LINES]
-    return render(request, "modem/processing.html", {"events": events, "auto_refresh": True, "refresh_override": 5})
+    return render(request, "modem/processing.html", {**_processing_context(), "auto_refresh": True})
+
+
+def _processing_context() -> dict:
+    events = list(ModemEvent.objects.select_related("modem").order_by("-created_at", "-id")[:PROCESSING_LINES])
+    return {"events": events, "live": {"sig": events[0].pk if events else 0}}
+
+
+@module_required(Module.SERVER)
+def processing_live(request):
+    """The Processing log's poll: the log again when there is a newer line."""
+    newest = ModemEvent.objects.order_by("-created_at", "-id").values_list("pk", flat=True).first() or 0
+    if request.GET.get("sig") == str(newest):
+        return live.no_change()
+    return render(request, "modem/_processing_table.html", {**_processing_context(), "oob": True})

@@ -706,9 +706,8 @@ class Worker:
         self.publish(state=ModemState.ERROR, last_error=text)
 
     def activity(self, text: str, level: str = "INFO") -> None:
+        # One line per event: the logger writes it to the console (and the event log file).
         logger.log(getattr(logging, level, logging.INFO), "[%s] %s", self.modem.name, text)
-        if self.stdout is not None:
-            self.stdout.write(f"{timezone.localtime():%H:%M:%S} {text}")
         self._activity.append(ModemEvent(modem=self.modem, level=level, text=text, created_at=timezone.now()))
         if level == "ERROR" or len(self._activity) >= 200:
             self.flush_activity(force=True)  # an error is worth keeping even if the process dies next

@@ -1,3 +1,4 @@
+from smsmotor import live
 from smsmotor.navigation import DATA_TABS, TOOLBAR
 from smsmotor.status import cached_status_bar
 
@@ -14,6 +15,7 @@ def shell(request) -> dict:
         "data_tabs": [tab for tab in DATA_TABS if tab.is_allowed(user)],
         "status": status,
         "refresh_seconds": status.refresh_seconds,
+        "live_seconds": live.POLL_SECONDS,
         "current_url_name": f"{request.resolver_match.namespace}:{request.resolver_match.url_name}"
         if request.resolver_match
         else "",

@@ -145,3 +145,14 @@ def event_log_set_enabled(directory: str | Path, enabled: bool) -> None:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
     _recheck_handlers()
+
+
+class NoClientErrorTraceback(logging.Filter):
+    """A request refused or not found (4xx) is logged as one line, without the traceback of the
+    PermissionDenied or Http404 behind it; a server error (5xx) keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -52,10 +52,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user's language, else Spanish; never the browser's (see smsmotor/middleware.py).
+    "smsmotor.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt.
@@ -141,6 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="es")
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# dd/mm/yyyy on the pages, ISO in date inputs (smsmotor/formats/).
+FORMAT_MODULE_PATH = "smsmotor.formats"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2  # the choice outlives the browser
 TIME_ZONE = env.str("TIME_ZONE", default="America/La_Paz")
 USE_I18N = True
 USE_TZ = True
@@ -225,11 +229,14 @@ LOGGING = {
             "formatter": "event",
         },
     },
+    "filters": {"no_client_error_traceback": {"()": "smsmotor.logs.NoClientErrorTraceback"}},
     "root": {"handlers": ["console", "daily_file"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"level": "INFO", "propagate": True},
-        # Request errors already carry their traceback; keep 4xx noise at WARNING.
-        "django.request": {"level": "WARNING", "propagate": True},
+        # A 403 or 404 is one line; only server errors carry their traceback.
+        "django.request": {"level": "WARNING", "propagate": True, "filters": ["no_client_error_traceback"]},
         "django-q": {"level": "INFO", "propagate": True},
+        # Its start-up banner would open the output of every management command.
+        "axes": {"level": "WARNING", "propagate": True},
     },
 }

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from smsmotor.health import health_report
 from smsmotor.navigation import first_allowed_tab
-from smsmotor.status import status_bar
+from smsmotor.status import cached_status_bar
 
 
 @login_required
@@ -18,8 +18,10 @@ def home(request):
 
 @login_required
 def status(request):
-    """The status bar alone, for the page's periodic refresh."""
-    return render(request, "_status_bar.html", {"status": status_bar()})
+    """The status bar alone, for the page's live refresh; with ?why=1 also the Outgoing tab's
+    "why nothing leaves" box."""
+    context = {"status": cached_status_bar(), "why_box": request.GET.get("why") == "1"}
+    return render(request, "_status_bar_live.html", context)
 
 
 def health(request):
