@@ -1,14 +1,52 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEntry, Licence, ServerSettings, User
+
+# What makes a user more powerful than the server module: only a superuser sets it. Others
+# give modules in the Users tab, which checks that they give only what they hold.
+SUPERUSER_ONLY_FIELDS = ["is_superuser", "is_staff", "groups", "user_permissions"]
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
     list_filter = ["is_active", "groups", "is_superuser"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else readonly + SUPERUSER_ONLY_FIELDS
+
+    def has_change_permission(self, request, obj=None):
+        # A superuser's password or e-mail changed by someone else would hand over the account.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """The module groups' permissions are set by migrate; only a superuser changes groups."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class SingletonAdmin(admin.ModelAdmin):
@@ -22,7 +60,7 @@ class SingletonAdmin(admin.ModelAdmin):
 @admin.register(ServerSettings)
 class ServerSettingsAdmin(SingletonAdmin):
     # The password is encrypted and set from the Server tab only.
-    exclude = ["smtp_password_encrypted"]
+    exclude = ["smtp_password"]
 
 
 @admin.register(Licence)
@@ -49,3 +87,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-axes' lists drill down by date (date_hierarchy), which makes MariaDB convert time zones
+# it has no tables for: the pages failed there. The same lists, without the drill-down.
+for _model, _model_admin in admin.site._registry.items():
+    if _model._meta.app_label == "axes":
+        _model_admin.date_hierarchy = None

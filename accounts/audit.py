@@ -7,11 +7,14 @@ import logging
 from django.db import models
 
 from accounts.models import AuditEntry
+from smsmotor.fields import SecretFormField
 
 logger = logging.getLogger("smsmotor.audit")
 
-# Never written to the trail, not even masked.
-SECRET_FIELDS = {"password", "smtp_password_encrypted", "key", "clear_password"}
+# Form fields whose values are never written to the trail: only that they changed. Every
+# encrypted model field (smsmotor/fields.py) is one as well, whatever its name.
+SECRET_FIELDS = {"password", "key", "clear_password"}
+CHANGED = "***"
 
 
 def audit(*, user, action: str, target: str, detail: dict | None = None) -> AuditEntry:
@@ -41,8 +44,8 @@ def form_changes(form) -> dict:
     values (secrets: only that they changed)."""
     changes = {}
     for name in form.changed_data:
-        if name in SECRET_FIELDS or "password" in name:
-            changes[name] = "***"
+        if name in SECRET_FIELDS or "password" in name or isinstance(form.fields[name], SecretFormField):
+            changes[name] = CHANGED
         else:
             changes[name] = {"from": _plain(form.initial.get(name)), "to": _plain(form.cleaned_data.get(name))}
     return changes

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServerSettings
-from accounts.modules import Module
-from smsmotor.crypto import encrypt
+from accounts.modules import Module, access_refusal, grantable_modules
 
 
 class ModulesField(forms.TypedMultipleChoiceField):
@@ -40,6 +39,11 @@ class UserAccessForm(forms.Form):
                 raise ValidationError(_("You cannot disable your own user."))
             if Module.SERVER not in data.get("modules", []):
                 raise ValidationError(_("You cannot remove the server module from your own user."))
+        if self.editor is not None and self.has_changed() and "user_id" in data:
+            user = get_user_model().objects.filter(pk=data["user_id"]).first()
+            refusal = user and access_refusal(user=user, modules=set(data.get("modules", [])), by=self.editor)
+            if refusal:
+                raise ValidationError(refusal)
         return data
 
 
@@ -52,6 +56,16 @@ class UserCreateForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, editor=None, **kwargs):
+        self.editor = editor
+        super().__init__(*args, **kwargs)
+
+    def clean_modules(self):
+        modules = set(self.cleaned_data["modules"])
+        if self.editor is not None and modules - grantable_modules(self.editor):
+            raise ValidationError(_("Only a superuser can give modules you do not have."))
+        return self.cleaned_data["modules"]
 
 
 class SmtpAccountForm(forms.ModelForm):
@@ -71,7 +85,7 @@ class SmtpAccountForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        saved = bool(self.instance.smtp_password_encrypted)
+        saved = bool(self.instance.smtp_password)
         self.fields["password"].help_text = (
             _("A password is saved; leave empty to keep it.") if saved else _("No password saved.")
         )
@@ -81,9 +95,9 @@ class SmtpAccountForm(forms.ModelForm):
     def save(self, commit: bool = True) -> ServerSettings:
         account = super().save(commit=False)
         if self.cleaned_data.get("password"):
-            account.smtp_password_encrypted = encrypt(self.cleaned_data["password"])
+            account.smtp_password = self.cleaned_data["password"]  # encrypted by the field
         elif self.cleaned_data.get("clear_password"):
-            account.smtp_password_encrypted = ""
+            account.smtp_password = ""
         if commit:
             account.save()
         return account

@@ -3,9 +3,11 @@
 A key is `SMSM1.<payload>.<signature>`, both parts base64url: the payload is JSON
 ({"company", "installed_on", "expires_on" or null for PERPETUAL, "serial"}), the signature is
 over the payload bytes, made with the vendor's private key (`manage.py issue_licence`). The
-application holds only the public key (LICENCE_PUBLIC_KEY), so whoever can write to the
-database still cannot extend a licence: every check verifies the key again, and the dates
-shown are the key's, never a column's.
+application holds only the vendor's public key, shipped in the code (settings.LICENCE_PUBLIC_KEY:
+another one only in development and tests), so neither the database nor the environment can
+extend a licence: every check verifies the key again, and the dates shown are the key's, never
+a column's. Once a key has been registered, an installation without one is not "unregistered"
+again: removing an expired key stops loads and sends just as the expired key does.
 """
 
 import base64
@@ -98,10 +100,13 @@ def key_verify(key: str, public_key: str | None = None) -> LicenceTerms:
         raise LicenceError(_("This is not a licence key: copy the whole key, from SMSM1 to the end.")) from None
 
 
-def licence_state(key: str, today: datetime.date | None = None) -> LicenceState:
+def licence_state(key: str, today: datetime.date | None = None, *, was_registered: bool = False) -> LicenceState:
     """What the stored key allows today. No key: an unregistered installation, which works
-    without a signature; a key that fails verification or has expired stops loads and sends."""
+    without a signature, unless a key was registered before (then it was removed); a key that
+    fails verification or has expired stops loads and sends."""
     today = today or timezone.localdate()
+    if not key and was_registered:
+        return LicenceState(ok=False, registered=True, text=_("the licence key was removed"), company="")
     if not key:
         return LicenceState(ok=True, registered=False, text=_("not registered"), company="")
     try:

@@ -10,7 +10,7 @@ from django.core.mail.backends.smtp import EmailBackend
 from django.utils.translation import gettext as _
 
 from accounts.models import ServerSettings, SmtpSecurity
-from smsmotor.crypto import SecretError, decrypt
+from smsmotor.fields import is_unreadable
 
 SMTP_TIMEOUT = 20  # seconds: a dead server must not hold a task for minutes
 
@@ -25,10 +25,11 @@ def mail_connection(account: ServerSettings | None = None):
     account = account or ServerSettings.load()
     if not account.smtp_host:
         return get_connection()
-    try:
-        password = decrypt(account.smtp_password_encrypted)
-    except SecretError as error:
-        raise MailError(str(error)) from None
+    password = account.smtp_password
+    if is_unreadable(password):
+        raise MailError(
+            _("The stored password cannot be read with this server's key (ENCRYPTION_KEY changed?): enter it again.")
+        )
     return EmailBackend(
         host=account.smtp_host,
         port=account.smtp_port,

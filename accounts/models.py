@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smsmotor.fields import EncryptedTextField
 from smsmotor.singleton import SingletonModel
 
 
@@ -31,8 +32,8 @@ class ServerSettings(SingletonModel):
     keep_history = models.BooleanField(_("keep event history"), default=True)
     smtp_sender = models.EmailField(_("sender e-mail"), blank=True)
     smtp_user = models.CharField(_("user"), max_length=254, blank=True)
-    # Encrypted with a key from the environment; never rendered back to the browser.
-    smtp_password_encrypted = models.TextField(_("encrypted password"), blank=True)
+    # Encrypted at rest (smsmotor/fields.py); never rendered back to the browser.
+    smtp_password = EncryptedTextField(_("password"))
     smtp_host = models.CharField(_("SMTP server"), max_length=254, blank=True)
     smtp_port = models.PositiveIntegerField(_("port"), default=587)
     smtp_security = models.CharField(
@@ -99,7 +100,11 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
-        indexes = [models.Index(fields=["-at"], name="audit_newest_first")]
+        indexes = [
+            models.Index(fields=["-at"], name="audit_newest_first"),
+            # The trail's filter by action, and licence_current(): was a key ever registered?
+            models.Index(fields=["action", "-at"], name="audit_by_action"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.target}"

@@ -35,6 +35,11 @@ class Module(models.TextChoices):
     def description(self) -> str:
         return str(MODULE_DESCRIPTIONS[self])
 
+    @property
+    def includes(self) -> set["Module"]:
+        """The modules whose pages this one opens too (the server module opens the operator's)."""
+        return {Module.OPERATOR} if self is Module.SERVER else set()
+
     def is_allowed(self, user) -> bool:
         return bool(user.is_authenticated and user.is_active and user.has_perm(self.permission))
 
@@ -55,6 +60,29 @@ def granted_modules(user) -> set[Module]:
     names = {group.name for group in user.groups.all()}
     granted = {module for module in Module if module.group_name in names}
     return granted | {Module.SERVER} if user.is_superuser else granted
+
+
+def grantable_modules(editor) -> set[Module]:
+    """What `editor` may give others: a superuser anything; anyone else only what they hold."""
+    if editor.is_superuser:
+        return set(Module)
+    held = user_modules(editor)
+    return held.union(*(module.includes for module in held))
+
+
+def access_refusal(*, user, modules: set[Module], by) -> str | None:
+    """Why `by` may not give `user` these modules (None: it may). Only a superuser changes a
+    superuser or gives modules beyond its own (the server module opens the admin: is_staff)."""
+    if by is None or by.is_superuser:
+        return None
+    if user.is_superuser:
+        return str(_("Only a superuser can change a superuser."))
+    beyond = modules - granted_modules(user) - grantable_modules(by)
+    if beyond:
+        return _("Only a superuser can give modules you do not have: %(modules)s.") % {
+            "modules": ", ".join(str(module.label) for module in sorted(beyond))
+        }
+    return None
 
 
 def module_required(*modules: Module) -> Callable:

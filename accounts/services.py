@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import translation
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.models import AuditAction
-from accounts.modules import Module, granted_modules, sync_module_groups
+from accounts.modules import Module, access_refusal, granted_modules, sync_module_groups
 
 logger = logging.getLogger("smsmotor.accounts")
 User = get_user_model()
@@ -21,11 +22,15 @@ User = get_user_model()
 
 @transaction.atomic
 def user_set_access(*, user, enabled: bool, modules: set[Module], by) -> bool:
-    """Set a user's enabled flag and modules; returns whether anything changed."""
+    """Set a user's enabled flag and modules; returns whether anything changed. `by` None is
+    the system (set-up, tests); a person may only do what access_refusal() allows."""
     current = granted_modules(user)
     was_enabled = user.is_active
     if enabled == user.is_active and modules == current:
         return False
+    refusal = access_refusal(user=user, modules=modules, by=by)
+    if refusal:
+        raise PermissionDenied(refusal)
     groups = _module_groups()
     user.groups.remove(*[groups[m] for m in Module if m not in modules])
     user.groups.add(*[groups[m] for m in modules])
@@ -139,11 +144,14 @@ def event_log_clear(*, by) -> int:
 
 
 def licence_current(today=None):
-    """What the stored licence key allows today (verified again on every call)."""
+    """What the stored licence key allows today (verified again on every call). Whether a key
+    was ever registered comes from the audit trail, which keeps every registration."""
     from accounts.licensing import licence_state
-    from accounts.models import Licence
+    from accounts.models import AuditEntry, Licence
 
-    return licence_state(Licence.load().key, today)
+    key = Licence.load().key
+    was_registered = bool(key) or AuditEntry.objects.filter(action=AuditAction.LICENCE).exists()
+    return licence_state(key, today, was_registered=was_registered)
 
 
 @transaction.atomic

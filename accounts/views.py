@@ -40,7 +40,7 @@ def users(request):
     formset = UserAccessFormSet(
         request.POST if action == "save" else None, initial=initial, form_kwargs={"editor": request.user}
     )
-    create_form = UserCreateForm(request.POST if action == "create" else None)
+    create_form = UserCreateForm(request.POST if action == "create" else None, editor=request.user)
 
     if action == "save" and formset.is_valid():
         changed = sum(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smsmotor.fields import EncryptedTextField
 from smsmotor.singleton import SingletonModel
 
 
@@ -116,8 +117,8 @@ class IntegrationSource(SingletonModel):
     host = models.CharField(_("host"), max_length=255, blank=True)
     port = models.PositiveIntegerField(_("port"), null=True, blank=True)
     user = models.CharField(_("user"), max_length=100, blank=True)
-    # Never rendered back to the browser.
-    password = models.CharField(_("password"), max_length=255, blank=True)
+    # Encrypted at rest (smsmotor/fields.py); never rendered back to the browser.
+    password = EncryptedTextField(_("password"))
     query = models.TextField(
         _("query"),
         blank=True,

@@ -24,7 +24,6 @@ class ModemForm(forms.ModelForm):
         ]
         widgets = {
             "init_commands": forms.Textarea(attrs={"rows": 2}),
-            "pin": forms.PasswordInput(render_value=True),
         }
 
     def __init__(self, *args, ports: list[dict] | None = None, **kwargs):
@@ -32,10 +31,17 @@ class ModemForm(forms.ModelForm):
         # Offer the detected ports while still allowing any path to be typed.
         self.fields["port"].widget = forms.TextInput(attrs={"list": "detected-ports"})
         self.ports = ports or []
+        # The PIN is never shown again (smsmotor/fields.py): empty keeps it, a box removes it.
+        self.fields["pin"].widget.clear_label = _("Remove the saved PIN")
+        if self.instance.pin:
+            self.fields["pin"].help_text = _("A PIN is saved; leave empty to keep it.")
 
     def clean_pin(self):
-        pin = self.cleaned_data["pin"].strip()
-        if pin and not (pin.isdigit() and 4 <= len(pin) <= 8):
+        pin = self.cleaned_data["pin"]
+        if not pin:
+            return pin  # keep, or CLEAR: remove
+        pin = pin.strip()
+        if not (pin.isdigit() and 4 <= len(pin) <= 8):
             raise forms.ValidationError(_("A SIM PIN has 4 to 8 digits."))
         return pin
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smsmotor.fields import EncryptedTextField
+
 
 class ModemState(models.TextChoices):
     DISCONNECTED = "DISCONNECTED", _("Disconnected")
@@ -32,7 +34,8 @@ class Modem(models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     baud_rate = models.PositiveIntegerField(_("baud rate"), default=115200)
     init_commands = models.TextField(_("initialisation commands"), blank=True)
-    pin = models.CharField(_("SIM PIN"), max_length=8, blank=True)
+    # Encrypted at rest, plain in Python (smsmotor/fields.py): the worker reads it as it is.
+    pin = EncryptedTextField(_("SIM PIN"))
     smsc = models.CharField(_("SMS centre (SMSC)"), max_length=20, blank=True)
     command_timeout = models.PositiveSmallIntegerField(_("command timeout (seconds)"), default=30)
     spanish_encoding = models.CharField(

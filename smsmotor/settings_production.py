@@ -8,12 +8,22 @@ that sets X-Forwarded-Proto); SECURE_SSL_REDIRECT=false turns the redirect off w
 proxy already does it.
 """
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
+# Behind the proxy (nginx replaces X-Forwarded-For with the client's address): the login
+# lockout counts per real client, not per proxy.
+os.environ.setdefault("AXES_IP_HEADERS", "HTTP_X_FORWARDED_FOR,REMOTE_ADDR")
+
 from .settings import *  # noqa: F403
-from .settings import env
+from .settings import LICENCE_VENDOR_PUBLIC_KEY, env
 
 DEBUG = False
+# Only the vendor's key checks licences here, whatever the environment says.
+if env.str("LICENCE_PUBLIC_KEY", default="") not in ("", LICENCE_VENDOR_PUBLIC_KEY):
+    raise ImproperlyConfigured("LICENCE_PUBLIC_KEY cannot replace the vendor's licence key in production.")
+LICENCE_PUBLIC_KEY = LICENCE_VENDOR_PUBLIC_KEY
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
     raise ImproperlyConfigured(

@@ -4,6 +4,7 @@ The database still comes from DATABASE_URL, so the same suite runs on SQLite and
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 ARTIFACTS = Path(
@@ -14,10 +15,13 @@ os.environ.setdefault("LOG_DIR", str(ARTIFACTS / "logs"))
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Plain static storage: tests need no collectstatic.
 os.environ.setdefault("STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
-# A licence key pair for tests only (its private half is in smsmotor/test.py); never a real one.
-os.environ.setdefault("LICENCE_PUBLIC_KEY", "QG-3imS2LZAKZaXBpjTMEjVczjR3OusPTkqphYI_q7U")
+# Company databases of the tests (SQLite files) are made in the temporary folder.
+os.environ.setdefault("ERP_SQLITE_DIR", tempfile.gettempdir())
 
 from .settings import *  # noqa: E402, F403
+
+# A licence key pair for tests only (its private half is in smsmotor/test.py); never a real one.
+LICENCE_PUBLIC_KEY = "QG-3imS2LZAKZaXBpjTMEjVczjR3OusPTkqphYI_q7U"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATUS_CACHE_SECONDS = 0  # tests change settings and look at the next page at once

@@ -112,6 +112,7 @@ OPERATOR_PAGES = {
     "logout",
     "set_language",
     "messaging:outgoing",
+    "messaging:outgoing_live",
     "loads:settings",
     "loads:excel_upload",
     "loads:excel_confirm",

@@ -1,10 +1,14 @@
 """Loads from the company's database: the demo ERP on SQLite, and a second MariaDB database."""
 
 import datetime
+import os
 import subprocess
 import tempfile
+from io import StringIO
 from pathlib import Path
 
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,9 +133,11 @@ class MariaDbErpTestCase(BaseTestCase):
     """A real second database on the MariaDB server of the machine."""
 
     def setUp(self):
+        # One database per test process: other runs share the machine's MariaDB server.
+        name = f"smsmotor_erp_test_{os.getpid()}"
         sql = (
-            "DROP DATABASE IF EXISTS smsmotor_erp_test; CREATE DATABASE smsmotor_erp_test CHARACTER SET utf8mb4;"
-            "USE smsmotor_erp_test; CREATE TABLE cartera (celular VARCHAR(20), cliente VARCHAR(80),"
+            f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name} CHARACTER SET utf8mb4;"
+            f"USE {name}; CREATE TABLE cartera (celular VARCHAR(20), cliente VARCHAR(80),"
             " cuota INT, monto DECIMAL(10,2), moneda VARCHAR(5), vence DATE);"
             "INSERT INTO cartera VALUES ('70000288', 'Juan Pérez', 3, 1500.50, 'Bs', '2026-11-30'),"
             " ('591 71234567', 'Ana Núñez', 4, 80, 'Bs', '2026-11-30'),"
@@ -144,11 +150,11 @@ class MariaDbErpTestCase(BaseTestCase):
             self.skipTest(f"no MariaDB on 127.0.0.1: {result.stderr.strip()}")
         self.addCleanup(
             subprocess.run,
-            ["mysql", "--protocol=tcp", "-h127.0.0.1", "-uroot", "-e", "DROP DATABASE IF EXISTS smsmotor_erp_test"],
+            ["mysql", "--protocol=tcp", "-h127.0.0.1", "-uroot", "-e", f"DROP DATABASE IF EXISTS {name}"],
         )
         self.source = IntegrationSource(
             engine="mysql",
-            database="smsmotor_erp_test",
+            database=name,
             host="127.0.0.1",
             user="root",
             query="SELECT celular, cliente AS nombre, cuota AS numerocuota, monto AS montocuota, moneda,"
@@ -167,3 +173,15 @@ class MariaDbErpTestCase(BaseTestCase):
         with self.assertRaises(erp.ErpError) as caught:
             erp.test_connection(self.source)
         self.assertIn("nadie", str(caught.exception))
+
+
+class DemoCommandTestCase(BaseTestCase):
+    def test_it_makes_the_demo_inside_the_folder_of_company_databases_and_wires_it(self):
+        folder = Path(self.enterContext(tempfile.TemporaryDirectory())) / "erp"
+        IntegrationSource.objects.update_or_create(pk=1, defaults={"engine": "sqlite", "database": "/old/demo.sqlite3"})
+        with override_settings(ERP_SQLITE_DIR=str(folder)):
+            call_command("create_demo_erp", stdout=StringIO())
+            source = IntegrationSource.load()
+            self.assertEqual(source.database, "demo_erp.sqlite3")
+            self.assertTrue(erp.fetch(source, timezone.localdate())[1])
+        self.assertEqual((folder / ".gitignore").read_text(), "*\n")

@@ -33,7 +33,28 @@ class HealthTestCase(BaseTestCase):
         self.assertIn("OK   modem Entel 1", out)
         response = self.client.get(reverse("health"))  # no login needed
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.json(), {"ok": True, "database": True, "cluster": True, "modems": {"Entel 1": True}})
+        self.assertEqual(response.json(), {"ok": True})  # and nothing an outsider could use
+        self.login(self.bob)
+        details = {"ok": True, "database": True, "cluster": True, "modems": {"Entel 1": True}}
+        self.assertEqual(self.client.get(reverse("health")).json(), details)
+
+    def test_the_details_need_a_login_with_a_module(self):
+        for user in [None, self.charlie]:
+            with self.subTest(user=user):
+                self.client.logout()
+                if user:
+                    self.login(user)
+                body = self.client.get(reverse("health")).content.decode()
+                self.assertEqual(body, '{"ok": true}')
+                self.assertNotIn("Entel", body)
+                self.assertNotIn("ttyUSB", body)
+
+    def test_the_status_bar_needs_a_module(self):
+        self.assertRedirects(self.client.get(reverse("status")), reverse("login") + "?next=/status/")
+        self.login(self.charlie)  # logged in, no module
+        self.assertEqual(self.client.get(reverse("status")).status_code, 403)
+        self.login(self.bob)
+        self.assertEqual(self.client.get(reverse("status")).status_code, 200)
 
     def test_a_silent_modem_and_a_stopped_cluster_are_down(self):
         Modem.objects.update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=5))

@@ -11,7 +11,7 @@ from accounts.licensing import key_issue, key_verify, keypair_generate
 class Command(BaseCommand):
     help = (
         "Issue a signed licence key (vendor side), or make the key pair: the private key stays with"
-        " the vendor, the public one goes to LICENCE_PUBLIC_KEY on every installation."
+        " the vendor, the public one goes into the code (LICENCE_VENDOR_PUBLIC_KEY in smsmotor/settings.py)."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +30,9 @@ class Command(BaseCommand):
             private, public = keypair_generate()
             self.stdout.write(f"LICENCE_PRIVATE_KEY={private}")
             self.stdout.write(f"LICENCE_PUBLIC_KEY={public}")
-            self.stderr.write(_("Keep the private key secret; set LICENCE_PUBLIC_KEY on each installation."))
+            self.stderr.write(
+                _("Keep the private key secret; the public one goes into the code (LICENCE_VENDOR_PUBLIC_KEY).")
+            )
             return
         if not company:
             raise CommandError(_("--company is required."))

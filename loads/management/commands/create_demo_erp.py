@@ -4,10 +4,10 @@ import datetime
 import sqlite3
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from loads import erp
 from loads.models import IntegrationSource, LoadSettings, Template
 
 CUSTOMERS = [
@@ -30,13 +30,20 @@ class Command(BaseCommand):
     help = "Create the demo company database (instalments due) and wire it as the integration, if none is set."
 
     def add_arguments(self, parser):
-        parser.add_argument("--path", default=str(Path(settings.BASE_DIR) / "demo_erp.sqlite3"))
+        parser.add_argument("--name", default="demo_erp.sqlite3", help="File name in ERP_SQLITE_DIR")
 
-    def handle(self, *args, path, **options):
-        create_demo_database(Path(path), today=datetime.date.today())
+    def handle(self, *args, name, **options):
+        folder = erp.sqlite_folder()
+        if folder is None:
+            raise CommandError(_("Set ERP_SQLITE_DIR: the folder of company databases."))
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            (folder / ".gitignore").write_text("*\n")  # company data never goes into git
+        path = folder / name
+        create_demo_database(path, today=datetime.date.today())
         source = IntegrationSource.load()
-        if not source.database:
-            source.engine, source.database, source.query = "sqlite", path, QUERY
+        if not source.database or (source.engine == "sqlite" and not _usable(source.database)):
+            source.engine, source.database, source.query = "sqlite", name, QUERY
             source.save()
         template, _created = Template.objects.get_or_create(name="Recordatorio de cuota", defaults={"text": TEMPLATE})
         load_settings = LoadSettings.load()
@@ -44,6 +51,14 @@ class Command(BaseCommand):
             load_settings.template = template
             load_settings.save()
         self.stdout.write(_("Demo company database ready: %(path)s") % {"path": path})
+
+
+def _usable(name: str) -> bool:
+    try:
+        erp.sqlite_path(name)
+    except erp.ErpError:
+        return False
+    return True
 
 
 def create_demo_database(path: Path, *, today: datetime.date) -> None:
