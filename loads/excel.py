@@ -1,6 +1,8 @@
 """Uploads waiting for confirmation, and the example file."""
 
+import datetime
 import io
+import time
 import uuid
 from pathlib import Path
 
@@ -29,6 +31,23 @@ def upload_path(key: str) -> Path:
 
 def upload_discard(key: str) -> None:
     upload_path(key).unlink(missing_ok=True)
+
+
+def uploads_discard_stale(*, older_than: datetime.timedelta) -> int:
+    """Delete uploads kept longer than `older_than`: previewed, never confirmed nor cancelled
+    (the browser closed). Returns how many were deleted."""
+    if not UPLOADS.is_dir():
+        return 0
+    limit = time.time() - older_than.total_seconds()
+    deleted = 0
+    for path in UPLOADS.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                deleted += 1
+        except FileNotFoundError:  # confirmed or cancelled meanwhile
+            continue
+    return deleted
 
 
 def example_workbook() -> bytes:

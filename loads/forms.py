@@ -1,20 +1,24 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loads.models import IntegrationSource, LoadSettings, Template
+from loads import erp
+from loads.models import ErpEngine, IntegrationSource, LoadSettings, Template
+from loads.spreadsheet import MAX_UPLOAD_BYTES
 from loads.templating import STANDARD_TOKENS, TemplateError, check_tokens
 from messaging.phones import normalize_phone
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SPREADSHEET_TYPES = ".xlsx,.xlsm,.xlsb,.xls,.ods,.csv,.txt"
 
 
 class ExcelUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Excel or CSV file"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"})
+        label=_("Excel or CSV file"), widget=forms.ClearableFileInput(attrs={"accept": SPREADSHEET_TYPES})
     )
     send_date = forms.DateField(
         label=_("Send date of the file"),
         required=False,
+        initial=timezone.localdate,  # today, unless the person chooses another day
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For rows without their own “Fecha de envío”."),
     )
@@ -25,7 +29,14 @@ class ExcelUploadForm(forms.Form):
         help_text=_("Only for files without a “Mensaje” column: the message is written from the row's columns."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Excel (.xlsx, .xls, .xlsb), LibreOffice (.ods) or CSV, up to %(mb)d MB.") % {
+            "mb": MAX_UPLOAD_BYTES // 2**20
+        }
+
     def clean_file(self):
+        """Refused by its size alone: a file over the limit is never read."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
@@ -64,18 +75,35 @@ class IntegrationForm(forms.ModelForm):
     class Meta:
         model = IntegrationSource
         fields = ["engine", "database", "host", "port", "user", "password", "query"]
-        widgets = {
-            # Never shown back: an empty field keeps the saved password.
-            "password": forms.PasswordInput(render_value=False),
-            "query": forms.Textarea(attrs={"rows": 5, "class": "font-monospace"}),
-        }
+        widgets = {"query": forms.Textarea(attrs={"rows": 5, "class": "font-monospace"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password"].help_text = _("Leave empty to keep the saved password.")
+        # The password is never shown back (smsmotor/fields.py): empty keeps it, a box removes it.
+        self.fields["password"].widget.clear_label = _("Remove the saved password")
+        if self.instance.password:
+            self.fields["password"].help_text = _("A password is saved; leave empty to keep it.")
+        folder = erp.sqlite_folder()
+        self.fields["database"].help_text = (
+            _("MySQL and PostgreSQL: the database name. SQLite: a file in %(folder)s.") % {"folder": folder}
+            if folder
+            else _("The database name (SQLite files are not enabled on this server).")
+        )
 
-    def clean_password(self):
-        return self.cleaned_data["password"] or (self.instance.password if self.instance else "")
+    def clean_query(self):
+        try:
+            return erp.query_check(self.cleaned_data["query"]) if self.cleaned_data["query"] else ""
+        except erp.ErpError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("engine") == ErpEngine.SQLITE and data.get("database"):
+            try:
+                erp.sqlite_path(data["database"])
+            except erp.ErpError as error:
+                self.add_error("database", str(error))
+        return data
 
 
 class ErpLoadForm(forms.Form):

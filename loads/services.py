@@ -1,8 +1,12 @@
 """Loads: from a spreadsheet (or the ERP) to queued messages, explaining every rejected row."""
 
 import datetime
+import hashlib
 import logging
+import queue
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit
 from accounts.licensing import stopped_reason
@@ -18,7 +23,7 @@ from accounts.models import AuditAction
 from accounts.services import licence_current
 from loads import erp
 from loads.models import IntegrationSource, Load, LoadSettings, LoadType, Template
-from loads.spreadsheet import Sheet, SheetRow, read_spreadsheet_batches
+from loads.spreadsheet import MESSAGE, PHONE, SEND_DATE, IgnoredColumn, Sheet, SheetReader, SheetRow, open_spreadsheet
 from loads.templating import (
     SEED_LIMIT,
     STANDARD_TOKENS,
@@ -26,6 +31,7 @@ from loads.templating import (
     check_tokens,
     render,
     sample_values,
+    tokens,
     with_signature,
 )
 from messaging.models import MessageStatus, OutgoingMessage
@@ -38,7 +44,7 @@ from smsmotor.schedules import daily_schedule_sync
 logger = logging.getLogger("smsmotor.loads")
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedMessage:
     row: int
     phone: str
@@ -72,6 +78,16 @@ class LoadError(ValueError):
         self.rejected = rejected or []
 
 
+DEFAULT_MAX_SMS_PARTS = 10
+MAX_SMS_PARTS = 255  # a concatenated SMS numbers its parts in one octet
+
+
+def max_sms_parts() -> int:
+    """How many SMS one message may take (settings.LOADS_MAX_SMS_PARTS, 1 to 255): a message
+    that would take more is a mistake in the file (a whole letter pasted in a cell), not a reminder."""
+    return min(max(int(getattr(settings, "LOADS_MAX_SMS_PARTS", DEFAULT_MAX_SMS_PARTS)), 1), MAX_SMS_PARTS)
+
+
 def spanish_mode() -> pdu.SpanishMode:
     """Segments are counted the way the modems will send (the first enabled modem's choice)."""
     modem = Modem.objects.filter(enabled=True).only("spanish_encoding").first()
@@ -93,17 +109,28 @@ class _Planner:
             raise LoadError(stopped_reason(licence))
         self.company = licence.company  # the signature that closes every message
         self.template, self.send_date, self.today = template, send_date, today
+        self.needed = self.columns_needed(template)
         self.mode = spanish_mode()
-        self.first_row_of: dict[tuple[str, str], int] = {}
+        self.max_parts = max_sms_parts()
+        # A digest of (phone, text) -> first row: 200 000 long messages need not stay in memory.
+        self.first_row_of: dict[bytes, int] = {}
+
+    @staticmethod
+    def columns_needed(template: Template | None) -> set[str]:
+        """The columns a message is made of; the others need not even be cleaned."""
+        return {PHONE, SEND_DATE} | (set(tokens(template.text)) if template else {MESSAGE})
 
     def plan(self, rows: list[SheetRow], plan: LoadPlan) -> None:
-        template, send_date, today, mode, first_row_of = (
+        template, send_date, today, mode, first_row_of, max_parts = (
             self.template,
             self.send_date,
             self.today,
             self.mode,
             self.first_row_of,
+            self.max_parts,
         )
+        blake2b = hashlib.blake2b
+        encodings: dict = {}
         plan.rows_read += len(rows)
         for row in rows:
             reason = _cell_errors(row) if row.errors else ""
@@ -126,13 +153,21 @@ class _Planner:
             except (LoadError, TemplateError) as error:
                 plan.reject(row.number, str(error))
                 continue
-            key = (phone, text)
+            key = blake2b(f"{phone}\0{text}".encode(), digest_size=16).digest()
             if key in first_row_of:
                 plan.reject(row.number, _("Same phone and message as row %(row)d.") % {"row": first_row_of[key]})
                 continue
-            first_row_of[key] = row.number
             planned = pdu.plan(text, mode)
-            plan.messages.append(PlannedMessage(row.number, phone, text, day, planned.segments, str(planned.encoding)))
+            if planned.segments > max_parts:
+                plan.reject(
+                    row.number,
+                    _("The message takes %(parts)d SMS; at most %(max)d are allowed: shorten it.")
+                    % {"parts": planned.segments, "max": max_parts},
+                )
+                continue
+            first_row_of[key] = row.number
+            encoding = encodings.get(planned.encoding) or encodings.setdefault(planned.encoding, str(planned.encoding))
+            plan.messages.append(PlannedMessage(row.number, phone, text, day, planned.segments, encoding))
 
 
 def load_plan_from_sheet(
@@ -229,13 +264,14 @@ def _messages_insert(load: Load, messages: list[PlannedMessage], *, today: datet
             quote = connection.connection.string_literal
             tail = ("," + ",".join(shared.values()) + ")").encode()
             status = {True: f"'{queued}'".encode(), False: f"'{pending}'".encode()}
+            days = {day: day.isoformat().encode() for day in {row[2] for row in rows}}
             for start in range(0, len(rows), INSERT_BATCH):
                 body = b",".join(
                     b"(%s,%s,'%s',%d,%s%s"
                     % (
                         quote(phone.encode()),
                         quote(text.encode()),
-                        day.isoformat().encode(),
+                        days[day],
                         segments,
                         status[due],
                         tail,
@@ -244,38 +280,122 @@ def _messages_insert(load: Load, messages: list[PlannedMessage], *, today: datet
                 )
                 cursor.execute(head.encode() + body)
         else:
-            # One multi-row statement a batch: one call into SQLite instead of one a row.
-            row_sql = "(" + ", ".join(["%s"] * 5 + list(shared.values())) + ")"
+            # One multi-row statement a batch: one call into SQLite instead of one a row, given
+            # to sqlite3 itself ("?" placeholders): Django's wrapper rewrites each long statement.
+            connection.ensure_connection()
+            execute = connection.connection.execute
+            row_sql = "(" + ", ".join(["?"] * 5 + list(shared.values())) + ")"
             batch_size = 500  # 2 500 parameters a statement: far under SQLite's 32 766
+            days = {day: ops.adapt_datefield_value(day) for day in {row[2] for row in rows}}
             for start in range(0, len(rows), batch_size):
                 chunk = rows[start : start + batch_size]
                 params = []
                 for phone, text, day, segments, due in chunk:
-                    params += (phone, text, ops.adapt_datefield_value(day), segments, queued if due else pending)
-                cursor.execute(head + ", ".join([row_sql] * len(chunk)), params)
+                    params += (phone, text, days[day], segments, queued if due else pending)
+                execute(head + ", ".join([row_sql] * len(chunk)), params)
+
+
+# --- Excel/CSV loads ----------------------------------------------------------------------------
+
+PREVIEW_SAMPLES = 10
+PREVIEW_REJECTED = 500  # rows listed in the preview; the count is always complete
+
+
+@dataclass
+class ExcelPreview:
+    """What the preview of an Excel load shows, gathered while the file is read once: counts,
+    the first rejected rows and sample messages, never the whole plan."""
+
+    file_name: str = ""
+    sheet_name: str = ""
+    header_row: int = 0
+    rows_read: int = 0
+    message_count: int = 0
+    segments: int = 0
+    rejected_count: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    samples: list[PlannedMessage] = field(default_factory=list)
+    phone_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[IgnoredColumn] = field(default_factory=list)
+
+    def add(self, batch: LoadPlan) -> None:
+        self.rows_read += batch.rows_read
+        self.message_count += len(batch.messages)
+        self.segments += batch.segments
+        self.rejected_count += len(batch.rejected)
+        self.rejected += batch.rejected[: PREVIEW_REJECTED - len(self.rejected)]
+        self.samples += batch.messages[: PREVIEW_SAMPLES - len(self.samples)]
+
+    @property
+    def rejected_not_shown(self) -> int:
+        return self.rejected_count - len(self.rejected)
+
+    @property
+    def ignored_by_reason(self) -> list[tuple[str, list[IgnoredColumn]]]:
+        """The columns not used, those with the same reason together, in the sheet's order."""
+        groups: dict[str, list[IgnoredColumn]] = {}
+        for column in self.ignored_columns:
+            groups.setdefault(column.reason, []).append(column)
+        return list(groups.items())
+
+
+def unused_columns(reader: SheetReader, template: Template | None) -> list[IgnoredColumn]:
+    """Columns the file has that this load will not put in any message."""
+    used = _Planner.columns_needed(template)
+    unused = []
+    for index, name in reader.layout.fields:
+        if name in used:
+            continue
+        if template:
+            reason = _("the template does not use it (it would be <%(token)s>)") % {"token": name}
+        else:
+            reason = _("the messages come from the “Mensaje” column; other columns are used only by templates")
+        unused.append(IgnoredColumn(reader.layout.letter(index), reader.layout.headers[index], reason, index))
+    return unused
+
+
+def load_preview_from_excel(
+    *, file, file_name: str, send_date: datetime.date | None, template: Template | None = None
+) -> ExcelPreview:
+    """The preview of an Excel/CSV load: the file read once, in batches, nothing stored."""
+    today = timezone.localdate()
+    with open_spreadsheet(file, file_name) as reader:
+        planner = _Planner(columns=reader.columns, template=template, send_date=send_date, today=today)
+        reader.use_only(planner.needed)
+        preview = ExcelPreview(
+            file_name=file_name,
+            sheet_name=reader.sheet_name,
+            header_row=reader.header_row,
+            phone_columns=reader.phone_columns,
+        )
+        for rows in reader.batches():
+            batch = LoadPlan()
+            planner.plan(rows, batch)
+            preview.add(batch)
+        preview.ignored_columns = sorted(
+            reader.ignored_columns() + unused_columns(reader, template), key=lambda column: column.order
+        )
+    return preview
 
 
 def load_create_from_excel(
     *, file, file_name: str, user, send_date: datetime.date | None, template: Template | None = None
 ) -> Load:
-    """An Excel/CSV load straight from the file (import_excel, and any caller that needs no
-    preview): rows are planned and inserted batch by batch while the next batch is being read,
-    so a 100 000-row file costs little more than reading it (bench/loads.py). Nothing is kept
-    if the file turns out damaged half-way or no row can be loaded."""
+    """An Excel/CSV load (the web's confirmation and import_excel): rows are planned and inserted
+    batch by batch as the file is read, so memory stays flat whatever its size (bench/loads.py).
+    Nothing is kept if the file turns out damaged half-way or no row can be loaded."""
     today = timezone.localdate()
-    columns, _header_row, batches = read_spreadsheet_batches(file, file_name)
-    planner = _Planner(columns=columns, template=template, send_date=send_date, today=today)
     totals = LoadPlan()
     messages_created = segments = 0
     first_send_date = None
     now = timezone.now()
-    with transaction.atomic():
+    with open_spreadsheet(file, file_name) as reader, transaction.atomic():
+        planner = _Planner(columns=reader.columns, template=template, send_date=send_date, today=today)
+        reader.use_only(planner.needed)
         load = Load.objects.create(
             type=LoadType.EXCEL, created_by=user, template=template, file_name=file_name, send_date=send_date or today
         )
-        for rows in batches:
-            batch = LoadPlan()
-            planner.plan(rows, batch)
+        for batch in _planned_while_inserting(reader, planner):
             totals.rows_read += batch.rows_read
             totals.rejected += batch.rejected
             if batch.messages:
@@ -294,6 +414,61 @@ def load_create_from_excel(
         _audit_load(load)
     _log_load(load)
     return load
+
+
+def _planned_while_inserting(reader: SheetReader, planner: _Planner) -> Iterator[LoadPlan]:
+    """The file's batches, read and planned in a thread while the caller inserts the previous
+    one: the database works without holding the GIL, and on MariaDB that is a third of a load's
+    time (bench/loads.py). A few batches ahead at most, so memory stays flat."""
+    ahead: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            with translation.override(language):
+                for rows in reader.batches():
+                    batch = LoadPlan()
+                    planner.plan(rows, batch)
+                    if not put(batch):
+                        return
+            put(None)
+        except BaseException as exc:  # handed to the caller's thread, which raises it
+            put(exc)
+
+    worker = threading.Thread(target=produce, name="load-planner", daemon=True)
+    worker.start()
+    try:
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()  # the caller stopped early (an error of the insert): let the reader end
+        worker.join()
+
+
+UPLOAD_CLEANUP_SCHEDULE = "smsmotor: upload cleanup"
+
+
+def upload_cleanup_schedule_ensure(**_kwargs) -> None:
+    """The django-q schedule that deletes, every hour, uploads previewed but never confirmed
+    for a day (created after migrate, like the outbox's)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.get_or_create(
+        name=UPLOAD_CLEANUP_SCHEDULE,
+        defaults={"func": "loads.tasks.uploads_cleanup", "schedule_type": Schedule.HOURLY, "repeats": -1},
+    )
 
 
 @transaction.atomic
@@ -340,10 +515,24 @@ def template_measure(*, text: str, company: str, today: datetime.date) -> dict:
         "limit": SEED_LIMIT,
         "over": len(rendered) > SEED_LIMIT,
         "encoding": str(planned.encoding),
+        "encoding_text": ENCODING_WORDS[planned.encoding] % {"per_segment": planned.per_segment},
         "segments": planned.segments,
         "per_segment": planned.per_segment,
         "error": error,
     }
+
+
+# What each encoding means for the cost, in words (the template editor).
+ENCODING_WORDS = {
+    pdu.Encoding.GSM7: gettext_lazy("plain characters: up to %(per_segment)d per SMS"),
+    pdu.Encoding.SPANISH_SHIFT: gettext_lazy(
+        "accents kept with the Spanish character table: up to %(per_segment)d per SMS"
+    ),
+    pdu.Encoding.UCS2: gettext_lazy(
+        "accents such as á or í, or emoji, need the wide alphabet (UCS-2): only %(per_segment)d characters"
+        " per SMS, so each message costs more"
+    ),
+}
 
 
 class RepeatedLoad(LoadError):

@@ -1,13 +1,15 @@
 """django-q tasks of the loads."""
 
+import datetime
 import logging
 
 from django.utils import timezone
 
-from loads import erp, services
+from loads import erp, excel, services
 from loads.models import LoadSettings, LoadType
 
 logger = logging.getLogger("smsmotor.loads")
+UPLOAD_MAX_AGE = datetime.timedelta(days=1)
 
 
 def automatic_load() -> str:
@@ -34,3 +36,12 @@ def automatic_load() -> str:
         raise
     logger.info("Automatic load %s done", load.pk)
     return f"load {load.pk}"
+
+
+def uploads_cleanup() -> str:
+    """Delete the uploads previewed but never confirmed for a day. Run every hour by the
+    django-q schedule created after migrate (loads.services.upload_cleanup_schedule_ensure)."""
+    deleted = excel.uploads_discard_stale(older_than=UPLOAD_MAX_AGE)
+    if deleted:
+        logger.info("Deleted %d uploads previewed but never confirmed", deleted)
+    return f"{deleted} deleted"

@@ -24,7 +24,7 @@ from loads.forms import (
 )
 from loads.models import IntegrationSource, LoadSettings, LoadType, Template
 from loads.resources import LoadResource
-from loads.spreadsheet import SpreadsheetError, read_spreadsheet
+from loads.spreadsheet import SpreadsheetError
 from loads.templating import STANDARD_TOKENS
 from modem.services import test_sms_queue
 from smsmotor.exports import export_response
@@ -146,52 +146,38 @@ def load_cancel(request):
 @require_POST
 @module_required(Module.SERVER, Module.OPERATOR)
 def excel_upload(request):
+    """Keep the upload and show its preview: the file is read once, nothing is stored."""
     form = ExcelUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return settings_page(request, form=form)
-    upload = form.cleaned_data["file"]
+    previous = request.session.pop(SESSION_KEY, None)
+    if previous:
+        excel.upload_discard(previous["key"])  # a new file replaces the one not confirmed
+    upload, template, send_date = (form.cleaned_data[name] for name in ("file", "template", "send_date"))
     key = excel.upload_keep(upload)
+    try:
+        with excel.upload_path(key).open("rb") as file:
+            preview = services.load_preview_from_excel(
+                file=file, file_name=upload.name, send_date=send_date, template=template
+            )
+    except (SpreadsheetError, services.LoadError) as error:
+        excel.upload_discard(key)
+        form.add_error("file", str(error))
+        return settings_page(request, form=form)
     pending = {
         "key": key,
         "name": upload.name,
-        "send_date": form.cleaned_data["send_date"].isoformat() if form.cleaned_data["send_date"] else "",
-        "template": form.cleaned_data["template"].pk if form.cleaned_data["template"] else None,
+        "send_date": send_date.isoformat() if send_date else "",
+        "template": template.pk if template else None,
     }
-    plan = _plan(request, pending, form)
-    if plan is None:
-        excel.upload_discard(key)
-        return settings_page(request, form=form)
     request.session[SESSION_KEY] = pending
-    return render(
-        request, "loads/excel_preview.html", {"plan": plan, "pending": pending, "samples": plan.messages[:10]}
-    )
-
-
-def _plan(request, pending: dict, form=None):
-    """Read the kept upload and plan its load; None (with the reason shown) if it cannot be."""
-    try:
-        with excel.upload_path(pending["key"]).open("rb") as file:
-            sheet = read_spreadsheet(file, pending["name"])
-        return services.load_plan_from_sheet(
-            sheet=sheet,
-            template=Template.objects.filter(pk=pending["template"]).first() if pending["template"] else None,
-            send_date=timezone.datetime.fromisoformat(pending["send_date"]).date() if pending["send_date"] else None,
-            today=timezone.localdate(),
-        )
-    except (SpreadsheetError, services.LoadError, FileNotFoundError) as error:
-        message = (
-            str(error) if not isinstance(error, FileNotFoundError) else _("The upload expired: send the file again.")
-        )
-        if form is not None:
-            form.add_error("file", message)
-        else:
-            messages.error(request, message)
-        return None
+    return render(request, "loads/excel_preview.html", {"preview": preview, "pending": pending})
 
 
 @require_POST
 @module_required(Module.SERVER, Module.OPERATOR)
 def excel_confirm(request):
+    """Load the previewed file: read again as it is stored, batch by batch (bounded memory)."""
     pending = request.session.pop(SESSION_KEY, None)
     if pending is None or request.POST.get("key") != pending["key"]:
         messages.error(request, _("The upload expired: send the file again."))
@@ -200,22 +186,23 @@ def excel_confirm(request):
         excel.upload_discard(pending["key"])
         messages.info(request, _("Load cancelled; nothing was stored."))
         return redirect("loads:settings")
-    plan = _plan(request, pending)
-    excel.upload_discard(pending["key"])
-    if plan is None:
-        return redirect("loads:settings")
     try:
-        load = services.load_create(
-            plan=plan,
-            type=LoadType.EXCEL,
-            user=request.user,
-            today=timezone.localdate(),
-            template=Template.objects.filter(pk=pending["template"]).first() if pending["template"] else None,
-            file_name=pending["name"][:255],
-        )
-    except services.LoadError as error:
+        with excel.upload_path(pending["key"]).open("rb") as file:
+            load = services.load_create_from_excel(
+                file=file,
+                file_name=pending["name"][:255],
+                user=request.user,
+                send_date=datetime.date.fromisoformat(pending["send_date"]) if pending["send_date"] else None,
+                template=Template.objects.filter(pk=pending["template"]).first() if pending["template"] else None,
+            )
+    except FileNotFoundError:
+        messages.error(request, _("The upload expired: send the file again."))
+        return redirect("loads:settings")
+    except (SpreadsheetError, services.LoadError) as error:
         messages.error(request, str(error))
         return redirect("loads:settings")
+    finally:
+        excel.upload_discard(pending["key"])
     messages.success(
         request,
         _("Load %(id)d stored: %(messages)d messages (%(segments)d SMS), %(rejected)d rows rejected.")
@@ -239,6 +226,7 @@ def history(request):
     if request.GET.get("export"):
         return export_response(LoadResource(), loads, name="historico-de-cargas", file_format=request.GET["export"])
     page = Paginator(loads, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.load_states(page.object_list)
     return render(request, "loads/history.html", {"page": page, "auto_refresh": True})
 
 

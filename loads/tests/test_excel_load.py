@@ -57,9 +57,9 @@ class ExcelLoadTestCase(BaseTestCase):
     def test_the_preview_explains_every_row_and_stores_nothing(self):
         response = self.preview(xlsx(self.FILE), send_date="2026-11-24")
         self.assertEqual(response.status_code, 200)
-        plan = response.context["plan"]
-        self.assertEqual((plan.rows_read, len(plan.messages), len(plan.rejected)), (4, 2, 2))
-        self.assertEqual([r["row"] for r in plan.rejected], [3, 5])
+        preview = response.context["preview"]
+        self.assertEqual((preview.rows_read, preview.message_count, preview.rejected_count), (4, 2, 2))
+        self.assertEqual([r["row"] for r in preview.rejected], [3, 5])
         self.assertContains(response, "no es un número de teléfono válido")
         self.assertContains(response, "fila 2")  # the duplicate names the first row
         self.assertFalse(Load.objects.exists())
@@ -83,7 +83,7 @@ class ExcelLoadTestCase(BaseTestCase):
         started = time.monotonic()
         response = self.preview(buffer.getvalue(), send_date="2026-11-24")
         with translation.override("es"):
-            self.assertContains(response, gettext("The file is too big; split it in several files."))
+            self.assertContains(response, gettext("once unpacked it would take %(mb)d MB.") % {"mb": 4096})
         self.assertLess(time.monotonic() - started, 5)
         self.assertFalse(Load.objects.exists())
 
@@ -128,9 +128,9 @@ class ExcelLoadTestCase(BaseTestCase):
                 ["71234567", "", 4, 100, "Bs", "30/11/2026"],
             ]
         )
-        plan = self.preview(content, send_date="2026-11-24", template=template.pk).context["plan"]
-        self.assertEqual(plan.messages[0].text, "Juan Pérez, su cuota 3 de Bs 1.500,50 vence el 30/11/2026.")
-        self.assertEqual(plan.rejected, [{"row": 3, "reason": "El valor de <nombre> está vacío."}])
+        preview = self.preview(content, send_date="2026-11-24", template=template.pk).context["preview"]
+        self.assertEqual(preview.samples[0].text, "Juan Pérez, su cuota 3 de Bs 1.500,50 vence el 30/11/2026.")
+        self.assertEqual(preview.rejected, [{"row": 3, "reason": "El valor de <nombre> está vacío."}])
 
     def test_an_empty_file_is_explained(self):
         response = self.preview(b"", send_date="2026-11-24")
@@ -145,10 +145,10 @@ class ExcelLoadTestCase(BaseTestCase):
         self.login(self.bob)
         example = self.client.get(reverse("loads:excel_example"))
         self.assertEqual(example.status_code, 200)
-        plan = self.preview(example.content, send_date="2026-11-24").context["plan"]
-        self.assertEqual((len(plan.messages), plan.rejected), (2, []))
-        self.assertEqual(plan.messages[1].phone, "+59171234567")
-        self.assertGreaterEqual(plan.segments, 2)
+        preview = self.preview(example.content, send_date="2026-11-24").context["preview"]
+        self.assertEqual((preview.message_count, preview.rejected), (2, []))
+        self.assertEqual(preview.samples[1].phone, "+59171234567")
+        self.assertGreaterEqual(preview.segments, 2)
 
     def test_an_operator_sees_only_their_loads(self):
         Load.objects.create(type=LoadType.EXCEL, created_by=self.alice)

@@ -10,7 +10,10 @@ from loads.spreadsheet import SpreadsheetError
 
 
 class Command(BaseCommand):
-    help = "Load the messages of an .xlsx or .csv file, as the Excel load of the web does."
+    help = (
+        "Load the messages of a spreadsheet (.xlsx, .xlsm, .xlsb, .xls, .ods or .csv), as the Excel load "
+        "of the web does. CSV files are read as a stream, whatever their size."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
