@@ -98,8 +98,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(database: str) -> tuple[subprocess.Popen, str]:
+def serve(database: str, *, workers: int = 4, threads: int = 0) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    threading = ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
     server = subprocess.Popen(
         [
             str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
@@ -107,7 +108,8 @@ def serve(database: str) -> tuple[subprocess.Popen, str]:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "4",
+            str(workers),
+            *threading,
         ],
         cwd=BASE_DIR,
         env=env_for(database),

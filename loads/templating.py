@@ -73,8 +73,9 @@ SEED_LIMIT = 140  # the original's limit for the final message, signature includ
 
 def sample_values(today: datetime.date) -> dict:
     """A realistic row to preview and test a template with."""
+    # Accents GSM-7 lacks (í, á), as real names have them: the SMS count shown is the honest one.
     return {
-        "nombre": "Juan Pérez Mamani",
+        "nombre": "María Fernández Ríos",
         "numerocuota": "3",
         "montocuota": Decimal("1500.50"),
         "moneda": "Bs",

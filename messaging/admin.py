@@ -21,17 +21,30 @@ from smsmotor.paginators import EstimatedCountPaginator
 @admin.register(OutgoingMessage)
 class OutgoingMessageAdmin(admin.ModelAdmin):
     # The columns of the Outgoing tab; states change only through services.
-    list_display = ["id", "status", "sent_at", "send_date", "loaded_at", "phone", "text", "result", "load"]
+    list_display = ["id", "status", "sent_at", "send_date", "loaded_at", "phone", "text", "result_shown", "load"]
     list_filter = ["status", "send_date", "load__type"]
     search_fields = ["=phone", "=load__id", "=id"]
     list_select_related = ["load"]
     raw_id_fields = ["load"]
-    readonly_fields = ["status", "loaded_at", "sent_at", "delivered_at", "result", "modem", "segments", "attempts"]
+    readonly_fields = [
+        "status",
+        "loaded_at",
+        "sent_at",
+        "delivered_at",
+        "result_shown",
+        "modem",
+        "segments",
+        "attempts",
+    ]
     # A million rows: no date hierarchy (it scans the table for its years), no full count.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
     actions = ["send_again"]
+
+    @admin.display(description=_("result"))
+    def result_shown(self, obj):
+        return obj.result_display
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj):

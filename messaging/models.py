@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from messaging.phones import validate_phone
 from smsmotor.singleton import SingletonModel
+from smsmotor.texts import render as render_text
 
 
 class MessageStatus(models.TextChoices):
@@ -62,6 +63,8 @@ class OutgoingMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, editable=False)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True, editable=False)
     result = models.TextField(_("result"), blank=True, editable=False)
+    # The same result as a message id and parameters (smsmotor.texts), shown in the reader's language.
+    result_text = models.JSONField(null=True, blank=True, editable=False)
     load = models.ForeignKey(
         "loads.Load",
         verbose_name=_("load"),
@@ -103,11 +106,18 @@ class OutgoingMessage(models.Model):
             models.Index(fields=["phone", "sent_at"], name="outgoing_phone_sent_at"),
             # Reports and statistics by time sent.
             models.Index(fields=["sent_at"], name="outgoing_sent_at"),
+            # Load history: each load's messages counted by state (an index-only count), and
+            # deleting a load's unsent messages. Also the tab's load ID filter.
+            models.Index(fields=["load", "status"], name="outgoing_load_status"),
         ]
-        # `load` has its own index as a foreign key (the tab's load ID filter).
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.phone}"
+
+    @property
+    def result_display(self) -> str:
+        """The result in the active language."""
+        return render_text(self.result_text, self.result)
 
     @property
     def state_css(self) -> str:

@@ -16,11 +16,12 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from messaging.models import MessageStatus as S
 from messaging.models import OutgoingMessage, SentPart
 from messaging.services import messages_transition
+from smsmotor.texts import Text
 
 REFERENCE_WINDOW = datetime.timedelta(days=3)  # a report older than its part by this is someone else's
 # Between our hand-over to the modem and the service centre's time stamp: network latency and the
@@ -159,21 +160,28 @@ def _settle(message_ids: set[int], now) -> None:
         statuses = parts.get(message_id, [])
         failed = [code for code in statuses if code is not None and code > 0x02]
         if failed:
-            reason = gettext("The operator could not deliver the message (report status %(status)d).") % {
-                "status": failed[0]
-            }
+            reason = Text(gettext_noop("The operator could not deliver the message (report status %(status)d)."),
+                          status=failed[0])  # fmt: skip
             messages_transition(
-                OutgoingMessage.objects.filter(pk=message_id), old=[status], new=S.FAILED, result=reason
+                OutgoingMessage.objects.filter(pk=message_id),
+                old=[status],
+                new=S.FAILED,
+                result=str(reason),
+                result_text=reason.stored(),
             )
         elif None in statuses:
             continue  # a part still waits for its report
         elif len(statuses) >= segments:
             delivered.append(message_id)
         elif status == S.UNKNOWN:
-            reason = gettext(
-                "Only %(reached)d of %(total)d parts reached the phone; the rest may not have been sent."
-            ) % {"reached": len(statuses), "total": segments}
-            OutgoingMessage.objects.filter(pk=message_id, status=S.UNKNOWN).update(result=reason)
+            reason = Text(
+                gettext_noop("Only %(reached)d of %(total)d parts reached the phone; the rest may not have been sent."),
+                reached=len(statuses),
+                total=segments,
+            )
+            OutgoingMessage.objects.filter(pk=message_id, status=S.UNKNOWN).update(
+                result=str(reason), result_text=reason.stored()
+            )
     if delivered:
         messages_transition(
             OutgoingMessage.objects.filter(pk__in=delivered), old=[S.SENT, S.UNKNOWN], new=S.DELIVERED, delivered_at=now

@@ -15,7 +15,7 @@ class OutgoingMessageResource(SafeResource):
     loaded_at = fields.Field(attribute="loaded_at", column_name=_("Loaded at"))
     phone = fields.Field(attribute="phone", column_name=_("Phone"))
     text = fields.Field(attribute="text", column_name=_("Message"))
-    result = fields.Field(attribute="result", column_name=_("Result"))
+    result = fields.Field(attribute="result_display", column_name=_("Result"))
     load_type = fields.Field(attribute="load_type", column_name=_("Type"))
     load = fields.Field(attribute="load_id", column_name=_("Load ID"))
 

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from messaging.models import IncomingCall, IncomingMessage, IncomingPart, MessagingSettings, OutgoingMessage, SentPart
 from messaging.models import MessageStatus as S
+from smsmotor.texts import Text, as_text
 
 # Which moves are legal. A person may re-queue a FAILED or UNKNOWN message; nothing
 # leaves DELIVERED or CANCELLED.
@@ -219,6 +220,7 @@ def message_mark_sent(message: OutgoingMessage, *, references: list[int], now: d
     fields = {
         "sent_at": now,
         "result": "",
+        "result_text": None,
         "segments": len(references),
         "attempts": message.attempts + 1,
         "next_attempt_at": None,
@@ -229,41 +231,48 @@ def message_mark_sent(message: OutgoingMessage, *, references: list[int], now: d
     return moved
 
 
-def message_mark_failed(message: OutgoingMessage, *, reason: str, references: list[int] = ()) -> bool:
+def message_mark_failed(message: OutgoingMessage, *, reason: Text | str, references: list[int] = ()) -> bool:
     """It will not go. `references`: the parts the modem did take before it refused the rest,
     recorded so that their delivery reports still find them."""
     if references:
         _sent_parts_insert(message.pk, message.modem_id, list(references), timezone.now())
+    result, result_text = as_text(reason)
     return message_transition(
         message.pk,
         old=S.SENDING,
         new=S.FAILED,
         claim=message,
-        result=reason,
+        result=result,
+        result_text=result_text,
         attempts=message.attempts + 1,
         next_attempt_at=None,
     )
 
 
-def message_mark_unknown(message: OutgoingMessage, *, reason: str, references: list[int] = ()) -> bool:
+def message_mark_unknown(message: OutgoingMessage, *, reason: Text | str, references: list[int] = ()) -> bool:
     """It was written to the modem and no answer came back: it may have left. `references`:
     the parts the modem confirmed before that, recorded for their delivery reports."""
     if references:
         _sent_parts_insert(message.pk, message.modem_id, list(references), timezone.now())
-    return message_transition(message.pk, old=S.SENDING, new=S.UNKNOWN, claim=message, result=reason)
+    result, result_text = as_text(reason)
+    return message_transition(
+        message.pk, old=S.SENDING, new=S.UNKNOWN, claim=message, result=result, result_text=result_text
+    )
 
 
-def message_retry_later(message: OutgoingMessage, *, reason: str, now: datetime.datetime) -> bool:
+def message_retry_later(message: OutgoingMessage, *, reason: Text | str, now: datetime.datetime) -> bool:
     """A transient failure: back to QUEUED after a growing delay, or FAILED at the last try."""
     if message.attempts + 1 >= MAX_ATTEMPTS:
         return message_mark_failed(message, reason=reason)
     delay = RETRY_DELAYS[min(message.attempts, len(RETRY_DELAYS) - 1)]
+    result, result_text = as_text(reason)
     return message_transition(
         message.pk,
         old=S.SENDING,
         new=S.QUEUED,
         claim=message,
-        result=reason,
+        result=result,
+        result_text=result_text,
         attempts=message.attempts + 1,
         next_attempt_at=now + datetime.timedelta(seconds=delay),
         modem=None,
@@ -273,22 +282,25 @@ def message_retry_later(message: OutgoingMessage, *, reason: str, now: datetime.
     )
 
 
-def message_requeue(message: OutgoingMessage, *, reason: str = "") -> bool:
+def message_requeue(message: OutgoingMessage, *, reason: Text | str = "") -> bool:
     """Give back a claimed message that did not leave: never handed to the modem, or
     refused by it with an error line (no network, no SIM...). Its attempts are not counted:
     the modem, not the message, was the problem."""
+    result, result_text = as_text(reason)
     return message_transition(
         message.pk,
         old=S.SENDING,
         new=S.QUEUED,
         claim=message,
-        result=reason,
+        result=result,
+        result_text=result_text,
         modem=None,
         claimed_at=None,
         handed_at=None,
     )
 
 
+STOPPED_WHILE_SENDING = Text(gettext_noop("The modem worker stopped while sending: the message may have been sent."))
 # A worker beats every few seconds, even while it waits for a slow modem; one silent this long
 # is dead (killed, power cut, machine down) and its claimed messages go back to the queue.
 CLAIM_EXPIRES = datetime.timedelta(seconds=45)
@@ -319,7 +331,8 @@ def messages_recover_abandoned(*, modems=None, now: datetime.datetime | None = N
         stuck.filter(handed_at__isnull=False),
         old=[S.SENDING],
         new=S.UNKNOWN,
-        result=gettext("The modem worker stopped while sending: the message may have been sent."),
+        result=str(STOPPED_WHILE_SENDING),
+        result_text=STOPPED_WHILE_SENDING.stored(),
     )
     return requeued, unknown
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,7 +74,7 @@ def _outgoing_live_state(page) -> dict:
 @module_required(Module.SERVER, Module.OPERATOR)
 def outgoing_live(request):
     """The Outgoing table's poll: the rows whose state changed, or the whole table when new
-    messages arrived on the first page; 204 when nothing changed."""
+    messages arrived on the first page, and the status bar when it changed; 204 when nothing did."""
     form = OutgoingFilterForm(request.GET)
     if not form.is_valid():
         return live.no_change()
@@ -82,18 +83,19 @@ def outgoing_live(request):
     if after is not None and rows.filter(pk__gt=after).exists():
         page = Paginator(rows, PAGE_SIZE).get_page(1)
         context = {"new_rows": True, "page": page, "live": _outgoing_live_state(page)}
-        return render(request, "messaging/_outgoing_live.html", context)
+        return live.answer(request, [render_to_string("messaging/_outgoing_live.html", context, request)], why=True)
     watched = live.parse_watch(request.GET.get("watch", ""))
     changed = [message for message in rows.filter(pk__in=watched) if message.status != watched[message.pk]]
     if not changed:
-        return live.no_change()
+        return live.answer(request, [], why=True)
     for message in changed:
         watched[message.pk] = message.status
     state = {
         "after": request.GET.get("after", ""),
         "watch": ",".join(f"{pk}:{status}" for pk, status in watched.items() if status not in FINAL_STATES),
     }
-    return render(request, "messaging/_outgoing_live.html", {"changed": changed, "live": state})
+    context = {"changed": changed, "live": state}
+    return live.answer(request, [render_to_string("messaging/_outgoing_live.html", context, request)], why=True)
 
 
 @module_required(Module.SERVER)
@@ -129,5 +131,7 @@ def incoming_live(request):
     """The Incoming tab's poll: the tables again when a message, a call or an e-mail state changed."""
     context = _incoming_context(request)
     if request.GET.get("sig") == context["live"]["sig"]:
-        return live.no_change()
-    return render(request, "messaging/_incoming_tables.html", {**context, "oob": True})
+        return live.answer(request, [])
+    return live.answer(
+        request, [render_to_string("messaging/_incoming_tables.html", {**context, "oob": True}, request)]
+    )

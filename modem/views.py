@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -56,8 +57,9 @@ def live_view(request):
     current = Modem.objects.filter(pk=request.GET.get("modem") or 0).first()
     parts = _live_parts()
     if request.GET.get("sig") == parts["live"]["sig"]:
-        return live.no_change()
-    return render(request, "modem/_live.html", {**parts, "current": current, "oob": True})
+        return live.answer(request, [])
+    html = render_to_string("modem/_live.html", {**parts, "current": current, "oob": True}, request)
+    return live.answer(request, [html])
 
 
 @module_required(Module.SERVER)
@@ -128,5 +130,6 @@ def processing_live(request):
     """The Processing log's poll: the log again when there is a newer line."""
     newest = ModemEvent.objects.order_by("-created_at", "-id").values_list("pk", flat=True).first() or 0
     if request.GET.get("sig") == str(newest):
-        return live.no_change()
-    return render(request, "modem/_processing_table.html", {**_processing_context(), "oob": True})
+        return live.answer(request, [])
+    html = render_to_string("modem/_processing_table.html", {**_processing_context(), "oob": True}, request)
+    return live.answer(request, [html])

@@ -38,6 +38,7 @@ from modem.at.driver import (
 from modem.at.errors import CmsError, CommandError, CommandTimeout, ErrorKind, ModemError, PortError, gettext_noop
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState
 from modem.routing import reserved_for_others
+from smsmotor.texts import Text
 
 logger = logging.getLogger("smsmotor.modem")
 
@@ -76,10 +77,11 @@ class MessageTakenAway(Exception):
     """The claimed message is no longer ours (recovered by another worker, cancelled)."""
 
 
-def reason_text(error: ModemError) -> str:
-    """The error as a sentence in the installation's language, with the modem's own words."""
-    sentence = gettext(error.reason)
-    return f"{sentence} ({error.detail})" if error.detail else sentence
+def reason_text(error: ModemError) -> Text:
+    """The error as a sentence (translated when shown), with the modem's own words."""
+    if error.detail:
+        return Text("%(reason)s (%(detail)s)", reason=Text(error.reason), detail=error.detail)
+    return Text(error.reason)
 
 
 class Pacer:
@@ -133,6 +135,7 @@ class Worker:
         self._segments_unreported = 0  # for the Credit tab's counter, reported with the heartbeat
         self._failures_in_a_row = 0
         # A PIN the SIM refused: never tried again (three wrong ones block the SIM) until it changes.
+        self._reports_stored = False  # the modem announced reports in its memory (+CDSI): read them soon
         self._rejected_pin = ""
         self._beat_at = 0.0
         self.manufacturer = ""  # the modem's brand: some error codes mean different things on each
@@ -220,7 +223,7 @@ class Worker:
     def disconnect(self) -> None:
         try:
             self.release_claimed()
-            self.flush_reports()
+            self.flush_reports(read_modem=False)  # the port may be gone; stored reports wait for the next start
         except DB_ERRORS as error:
             # Claims left behind are recovered at this worker's next start, or by any
             # worker once its heartbeat is old; reports stay on the modem for the next start.
@@ -372,9 +375,11 @@ class Worker:
                 status_report=True,
             )
         except pdu.PduError as error:
-            reason = gettext("The message cannot be encoded: %(error)s") % {"error": error}
+            reason = Text(gettext_noop("The message cannot be encoded: %(error)s"), error=str(error))
             self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
-            self.activity(gettext("Message %(id)d failed: %(reason)s") % {"id": message.pk, "reason": reason}, "ERROR")
+            self.activity(
+                Text(gettext_noop("Message %(id)d failed: %(reason)s"), id=message.pk, reason=reason), "ERROR"
+            )
             return True
         if not self.pacer_allows(len(parts)):
             self._claimed.appendleft(message)
@@ -465,11 +470,12 @@ class Worker:
         reason = reason_text(error)
         sent_parts = len(references)
         if sent_parts:
-            reason = gettext("Only %(sent)d of %(total)d parts were sent: %(reason)s") % {
-                "sent": sent_parts,
-                "total": total,
-                "reason": reason,
-            }
+            reason = Text(
+                gettext_noop("Only %(sent)d of %(total)d parts were sent: %(reason)s"),
+                sent=sent_parts,
+                total=total,
+                reason=reason,
+            )
         # An error line after the message data was written only proves it did not leave if its
         # code says so (errors.certainly_not_sent): "network timeout" may come after the network took it.
         refused = not isinstance(error, CommandTimeout | PortError) and (
@@ -477,56 +483,58 @@ class Worker:
         )
         if handed and not refused:
             self.until_saved(lambda: messaging.message_mark_unknown(message, reason=reason, references=references))
-            text, level = gettext("Message %(id)d may have been sent: %(reason)s"), "WARNING"
+            text, level = gettext_noop("Message %(id)d may have been sent: %(reason)s"), "WARNING"
         elif sent_parts:
             # Part of it reached the network: never repeat it automatically; its parts' reports still count.
             self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason, references=references))
-            text, level = gettext("Message %(id)d failed: %(reason)s"), "ERROR"
+            text, level = gettext_noop("Message %(id)d failed: %(reason)s"), "ERROR"
         elif refused and isinstance(error, CmsError) and error.code in LINE_REFUSALS and self.line_refused(reason):
             self.until_saved(lambda: messaging.message_requeue(message, reason=reason))
-            text, level = gettext("Message %(id)d queued again: %(reason)s"), "WARNING"
+            text, level = gettext_noop("Message %(id)d queued again: %(reason)s"), "WARNING"
         elif refused and error.kind is ErrorKind.PERMANENT:
             self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
-            text, level = gettext("Message %(id)d failed: %(reason)s"), "ERROR"
+            text, level = gettext_noop("Message %(id)d failed: %(reason)s"), "ERROR"
         elif refused and error.kind is ErrorKind.TRANSIENT:
             self.until_saved(lambda: messaging.message_retry_later(message, reason=reason, now=timezone.now()))
-            text, level = gettext("Message %(id)d will be retried: %(reason)s"), "WARNING"
+            text, level = gettext_noop("Message %(id)d will be retried: %(reason)s"), "WARNING"
         else:
             # The modem, not the message, failed (no network, no SIM, silent before the prompt).
             self.until_saved(lambda: messaging.message_requeue(message, reason=reason))
-            text, level = gettext("Message %(id)d queued again: %(reason)s"), "WARNING"
-        self.activity(text % {"id": message.pk, "reason": reason}, level=level)
+            text, level = gettext_noop("Message %(id)d queued again: %(reason)s"), "WARNING"
+        self.activity(Text(text, id=message.pk, reason=reason), level=level)
         if not (refused and error.kind is ErrorKind.PERMANENT):  # the message's fault, not the modem's
             self.count_failure(reason)
 
-    def count_failure(self, reason: str) -> None:
+    def count_failure(self, reason: Text) -> None:
         """Repeated failures take the modem out of rotation; the others send its messages."""
         self._failures_in_a_row += 1
         if self._failures_in_a_row < FAILURES_BEFORE_ROTATION_OUT or self._paused_until:
             return
         self._failures_in_a_row = 0
         self._paused_until = time.monotonic() + LINE_PAUSE
-        text = gettext("Out of rotation for %(minutes)d minutes after %(count)d failed sends: %(reason)s") % {
-            "minutes": LINE_PAUSE // 60,
-            "count": FAILURES_BEFORE_ROTATION_OUT,
-            "reason": reason,
-        }
+        text = Text(
+            gettext_noop("Out of rotation for %(minutes)d minutes after %(count)d failed sends: %(reason)s"),
+            minutes=int(LINE_PAUSE // 60),
+            count=FAILURES_BEFORE_ROTATION_OUT,
+            reason=reason,
+        )
         self.activity(text, level="ERROR")
-        self.publish(state=ModemState.ERROR, last_error=text)
+        self.publish(state=ModemState.ERROR, last_error=str(text))
         self.release_claimed()
 
-    def line_refused(self, reason: str) -> bool:
+    def line_refused(self, reason: Text) -> bool:
         """Count a line-level refusal; True (pause, keep the message) once they repeat."""
         self._line_refusals += 1
         if self._line_refusals < LINE_REFUSALS_BEFORE_PAUSE:
             return False
         self._paused_until = time.monotonic() + LINE_PAUSE
-        text = gettext("Sending paused for %(minutes)d minutes: %(reason)s") % {
-            "minutes": LINE_PAUSE // 60,
-            "reason": reason,
-        }
+        text = Text(
+            gettext_noop("Sending paused for %(minutes)d minutes: %(reason)s"),
+            minutes=int(LINE_PAUSE // 60),
+            reason=reason,
+        )
         self.activity(text, level="ERROR")
-        self.publish(state=ModemState.ERROR, last_error=text)
+        self.publish(state=ModemState.ERROR, last_error=str(text))
         return True
 
     def until_saved(self, write) -> None:
@@ -573,7 +581,11 @@ class Worker:
                 logger.warning("Modem %s: could not handle %r: %s", self.modem.name, event, error)
 
     def handle_event(self, event) -> None:
-        if isinstance(event, NewMessage | ReportStored):
+        if isinstance(event, ReportStored):
+            # Read with the others at the next tick: one listing, one transaction and one deletion
+            # for all the reports of a second, instead of three round trips each.
+            self._reports_stored = True
+        elif isinstance(event, NewMessage):
             stored = self.at.read_message(event.index, event.storage)
             if stored is not None:
                 self.take_stored(stored)
@@ -594,9 +606,19 @@ class Worker:
             self.activity(gettext("USSD answer: %(text)s") % {"text": event.text})
 
     def read_storage(self) -> None:
-        """Everything in the modem's memories: messages and reports that arrived while we were not listening."""
+        """Everything in the modem's memories: messages and reports that arrived while we were not
+        listening. The reports are recorded together, then deleted together."""
+        self._reports_stored = False
+        reports = []
         for stored in self.at.list_messages():
-            self.take_stored(stored)
+            if isinstance(stored.message, pdu.StatusReport) and not stored.is_sent_copy:
+                self.store_report(stored.message)
+                reports.append((stored.index, stored.storage or None))
+            else:
+                self.take_stored(stored)
+        if reports:
+            self.flush_reports()  # saved first; only then deleted from the modem
+            self.at.delete_messages(reports)
 
     def take_stored(self, stored: StoredMessage) -> None:
         """Save it in the database first; only then delete it from the modem."""
@@ -648,7 +670,10 @@ class Worker:
         if now:
             self.flush_reports()
 
-    def flush_reports(self) -> None:
+    def flush_reports(self, *, read_modem: bool = True) -> None:
+        """Record the reports received, and read those the modem announced in its memory."""
+        if read_modem and self._reports_stored and self.at is not None:
+            self.read_storage()  # records them (this method again), then deletes them from the modem
         if self._reports:
             reports, self._reports = self._reports, []
             try:
@@ -669,7 +694,7 @@ class Worker:
                 self.finish_command(command, CommandStatus.DONE, {})
                 raise
             except ModemError as error:
-                result, status = {"error": reason_text(error)}, CommandStatus.FAILED
+                result, status = {"error": str(reason_text(error))}, CommandStatus.FAILED
             self.finish_command(command, status, result)
             if command.kind == CommandKind.USSD:
                 credit.balance_answer_from_command(command)
@@ -700,12 +725,13 @@ class Worker:
             logger.warning("Could not publish the modem status: %s", error)
 
     def report_modem_error(self, error: ModemError) -> None:
-        text = reason_text(error)
+        text = str(reason_text(error))
         logger.error("Modem %s: %s", self.modem.name, text)
         self.activity(text, level="ERROR")
         self.publish(state=ModemState.ERROR, last_error=text)
 
-    def activity(self, text: str, level: str = "INFO") -> None:
+    def activity(self, text: Text | str, level: str = "INFO") -> None:
+        text = str(text)
         # One line per event: the logger writes it to the console (and the event log file).
         logger.log(getattr(logging, level, logging.INFO), "[%s] %s", self.modem.name, text)
         self._activity.append(ModemEvent(modem=self.modem, level=level, text=text, created_at=timezone.now()))

@@ -16,6 +16,7 @@ def shell(request) -> dict:
         "status": status,
         "refresh_seconds": status.refresh_seconds,
         "live_seconds": live.POLL_SECONDS,
+        "status_seconds": live.STATUS_SECONDS,
         "current_url_name": f"{request.resolver_match.namespace}:{request.resolver_match.url_name}"
         if request.resolver_match
         else "",

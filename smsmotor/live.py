@@ -17,13 +17,44 @@ import hashlib
 from collections.abc import Iterable
 
 from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-POLL_SECONDS = 3
+POLL_SECONDS = 3  # the live tables (and, on their pages, the status bar with them)
+STATUS_SECONDS = 5  # the status bar on the other pages
 
 
 def no_change() -> HttpResponse:
     """htmx leaves the page alone on a 204."""
     return HttpResponse(status=204)
+
+
+def status_part(request, *, why: bool = False) -> str:
+    """The status bar (and, with `why`, the Outgoing tab's "why nothing leaves" box) as
+    out-of-band parts of a live answer; "" when the page already shows exactly this. One poll per
+    round carries both the page's table and the status bar, so a page costs one request."""
+    from smsmotor.status import cached_status_bar  # the shell sits above the apps it shows
+
+    context = {"status": cached_status_bar(), "oob": True}
+    bar = render_to_string("_status_bar.html", context, request=request)
+    box = render_to_string("_sending_why.html", context, request=request) if why else ""
+    sig = signature([bar, box])
+    if request.GET.get("status_sig") == sig:
+        return ""
+    wrapped = format_html(
+        '<div hx-swap-oob="innerHTML:#status-bar">{}<input type="hidden" id="status-sig" name="status_sig" value="{}">'
+        "</div>",
+        mark_safe(bar),
+        sig,
+    )
+    return wrapped + box  # the box swaps itself (hx-swap-oob on its own element)
+
+
+def answer(request, parts: list[str], *, why: bool = False) -> HttpResponse:
+    """The answer to a poll: the parts that changed and the status bar if it changed; 204 if none."""
+    body = "".join(part for part in parts if part) + status_part(request, why=why)
+    return HttpResponse(body) if body else no_change()
 
 
 def watch_text(rows: Iterable, final: frozenset[str] | set[str]) -> str:

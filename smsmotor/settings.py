@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_q",
     "axes",
+    "csp",
     "accounts",
     "messaging",
     "loads",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "smsmotor.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -71,8 +73,30 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the client's address is in X-Forwarded-For (see README, Production).
+# The client's address comes from django-ipware (django-axes' own way). Behind a reverse proxy
+# every request comes from the proxy, so the address is the one the proxy writes in
+# X-Forwarded-For: AXES_IP_HEADERS=HTTP_X_FORWARDED_FOR,REMOTE_ADDR (the production default;
+# the proxy must replace the header, see README, Production). Without a proxy, REMOTE_ADDR.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from our own static
+# files only; no inline script, style attribute, eval, frame or form to another site. Vendored
+# libraries (Bootstrap, htmx) are served from static/ and pass as 'self'; htmx needs its
+# inline indicator style turned off (htmx-config includeIndicatorStyles: false).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "smsmotor.urls"
 WSGI_APPLICATION = "smsmotor.wsgi.application"
@@ -184,9 +208,24 @@ if ENCRYPTION_KEY:
             "ENCRYPTION_KEY must be a Fernet key (32 bytes, base64url): make one with"
             " python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
         ) from None
-# Licence keys are checked with this Ed25519 public key (base64url); `manage.py issue_licence
-# --generate-keypair` makes a pair. Without it, the installation runs unregistered.
-LICENCE_PUBLIC_KEY = env.str("LICENCE_PUBLIC_KEY", default="")
+# Licence keys are checked with the vendor's Ed25519 public key (base64url), shipped here: the
+# matching private key never leaves the vendor. Another key (`manage.py issue_licence
+# --generate-keypair`) is for development (DEBUG) and tests only; settings_production refuses one.
+LICENCE_VENDOR_PUBLIC_KEY = "hKavP1q6g1ls5nSK4d4YRXyVD7_nS5Gt_Vxi9my5ztQ"
+LICENCE_PUBLIC_KEY = env.str("LICENCE_PUBLIC_KEY", default="") or LICENCE_VENDOR_PUBLIC_KEY
+if LICENCE_PUBLIC_KEY != LICENCE_VENDOR_PUBLIC_KEY and not DEBUG:
+    raise ImproperlyConfigured(
+        "LICENCE_PUBLIC_KEY replaces the vendor's licence key: allowed only for development (DEBUG=true)."
+    )
+# Company databases in SQLite (the integration) are read only from files in this folder.
+# Empty: SQLite files cannot be used.
+ERP_SQLITE_DIR = env.str("ERP_SQLITE_DIR", default=str(BASE_DIR / "erp"))
+# The most SMS parts one loaded message may take: more is a mistake in the file, not a reminder.
+LOADS_MAX_SMS_PARTS = env.int("LOADS_MAX_SMS_PARTS", default=10)
+if not 1 <= LOADS_MAX_SMS_PARTS <= 255:
+    raise ImproperlyConfigured(
+        "LOADS_MAX_SMS_PARTS must be between 1 and 255 (a concatenated SMS has 255 parts at most)"
+    )
 # Seconds a web process reuses the status bar it computed (0: every page computes it).
 STATUS_CACHE_SECONDS = env.int("STATUS_CACHE_SECONDS", default=5)
 

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
+from accounts.modules import Module, module_required, user_modules
+from smsmotor import live
 from smsmotor.health import health_report
 from smsmotor.navigation import first_allowed_tab
-from smsmotor.status import cached_status_bar
 
 
 @login_required
@@ -16,22 +17,22 @@ def home(request):
     return redirect(tab.url)
 
 
-@login_required
+@module_required(Module.SERVER, Module.OPERATOR)
 def status(request):
-    """The status bar alone, for the page's live refresh; with ?why=1 also the Outgoing tab's
-    "why nothing leaves" box."""
-    context = {"status": cached_status_bar(), "why_box": request.GET.get("why") == "1"}
-    return render(request, "_status_bar_live.html", context)
+    """The status bar's poll on pages without a live table: the bar when it changed, else 204."""
+    return live.answer(request, [])
 
 
 def health(request):
-    """For monitoring, without a login: 200 when everything is alive, 503 otherwise. Only
-    yes/no per part; the details (errors, hosts) are for `manage.py healthcheck`."""
+    """For monitoring, without a login: 200 when everything is alive, 503 otherwise, and
+    nothing more (an outsider learns no modem names). Logged in with a module: yes/no per part;
+    the errors are for `manage.py healthcheck`."""
     report = health_report()
-    body = {
-        "ok": report["ok"],
-        "database": report["database"]["ok"],
-        "cluster": bool(report["cluster"] and report["cluster"]["ok"]),
-        "modems": {modem["name"]: modem["ok"] for modem in report["modems"]},
-    }
+    body = {"ok": report["ok"]}
+    if user_modules(request.user):
+        body |= {
+            "database": report["database"]["ok"],
+            "cluster": bool(report["cluster"] and report["cluster"]["ok"]),
+            "modems": {modem["name"]: modem["ok"] for modem in report["modems"]},
+        }
     return JsonResponse(body, status=200 if report["ok"] else 503)

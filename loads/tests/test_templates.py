@@ -27,11 +27,12 @@ class TemplateEditorTestCase(BaseTestCase):
         response = self.client.post(reverse("loads:template_measure"), {"text": TEXT})
         measure = response.json()
         self.assertTrue(measure["rendered"].endswith(". Créditos Ñandú"))
-        self.assertIn("Juan Pérez Mamani", measure["rendered"])
+        self.assertIn("María Fernández Ríos", measure["rendered"])  # accents that cost what real names cost
         self.assertIn("Bs 1.500,50", measure["rendered"])
         self.assertEqual(measure["length"], len(measure["rendered"]))
         self.assertEqual((measure["encoding"], measure["limit"]), ("UCS2", 140))
         self.assertEqual(measure["segments"], 2)  # over 70 UCS-2 characters (ú in Ñandú)
+        self.assertIn("67", measure["encoding_text"])  # said in words: 67 characters per part of a long SMS
 
     def test_the_euro_sign_costs_two_septets(self):
         Licence.objects.update_or_create(pk=1, defaults={"key": ""})  # unregistered: no signature
@@ -46,7 +47,7 @@ class TemplateEditorTestCase(BaseTestCase):
         self.client.post(reverse("loads:template_test", args=[template.pk]), {"phone": "70000288"})
         message = OutgoingMessage.objects.get()
         self.assertEqual((message.phone, message.status, message.is_test), ("+59170000288", MessageStatus.QUEUED, True))
-        self.assertIn("Juan Pérez Mamani", message.text)
+        self.assertIn("María Fernández Ríos", message.text)
         self.assertTrue(message.text.endswith("Créditos Ñandú"))
 
     def test_operators_cannot_edit_templates(self):

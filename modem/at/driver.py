@@ -211,7 +211,8 @@ class AtModem(AtPort):
         state = self.sim_state()
         if state == "SIM PIN" and pin:
             try:
-                self.patiently(lambda: self.command(f'AT+CPIN="{pin}"'))
+                # The PIN never reaches an error's text (the Modem tab, the Processing log, the log files).
+                self.patiently(lambda: self.command(f'AT+CPIN="{pin}"', shown='AT+CPIN="****"'))
             except CommandError as error:
                 if errors.is_wrong_password(error):
                     raise errors.PinRejected(
@@ -388,6 +389,24 @@ class AtModem(AtPort):
     def delete_message(self, index: int, storage: str | None = None) -> None:
         with self._in_memory(storage):
             self.patiently(lambda: self.command(f"AT+CMGD={index}"))
+
+    DELETES_PER_LINE = 8  # AT+CMGD=1;+CMGD=2;... fits every modem's command line
+
+    def delete_messages(self, positions: list[tuple[int, str | None]]) -> None:
+        """Delete several positions, a few per command line (one round trip for many reports);
+        one by one where a modem refuses the chained form."""
+        by_storage: dict[str | None, list[int]] = {}
+        for index, storage in positions:
+            by_storage.setdefault(storage, []).append(index)
+        for storage, indices in by_storage.items():
+            with self._in_memory(storage):
+                for start in range(0, len(indices), self.DELETES_PER_LINE):
+                    chunk = indices[start : start + self.DELETES_PER_LINE]
+                    line = "AT" + ";".join(f"+CMGD={index}" for index in chunk)
+                    if len(chunk) > 1 and self.try_command(line) is not None:
+                        continue
+                    for index in chunk:
+                        self.patiently(lambda index=index: self.command(f"AT+CMGD={index}"))
 
     @contextlib.contextmanager
     def _in_memory(self, storage: str | None) -> Iterator[None]:

@@ -175,28 +175,29 @@ class AtPort:
         return UssdReply(answer.status, answer.text, answer.dcs)
 
     # Commands -----------------------------------------------------------------------------
-    def command(self, command: str, *, timeout: float | None = None) -> list[str]:
-        """Run one AT command; its answer lines without the echo, notices and the final OK."""
+    def command(self, command: str, *, timeout: float | None = None, shown: str = "") -> list[str]:
+        """Run one AT command; its answer lines without the echo, notices and the final OK.
+        `shown` is how errors name the command when it carries a secret (AT+CPIN="****")."""
         if not self.synced:
             self.synchronise()
         self._write(command.encode("ascii") + b"\r")
-        return self._collect(command, time.monotonic() + (timeout or self.command_timeout))
+        return self._collect(command, time.monotonic() + (timeout or self.command_timeout), shown=shown)
 
-    def _collect(self, command: str, deadline: float) -> list[str]:
+    def _collect(self, command: str, deadline: float, *, shown: str = "") -> list[str]:
         lines: list[str] = []
         while True:
             line = self._read_line(deadline)
             if line is None:
                 # Its answer may still come, and would be read as the next command's.
                 self.synced = False
-                raise CommandTimeout(gettext_noop("The modem did not answer in time."), command)
+                raise CommandTimeout(gettext_noop("The modem did not answer in time."), shown or command)
             if line.upper() == command.upper():
                 continue  # echo
             if line in FINAL_OK:
                 return lines
             error = parse_error_line(line)
             if error is not None:
-                error.detail = f"{command}: {error.detail}"
+                error.detail = f"{shown or command}: {error.detail}"
                 raise error
             if is_unsolicited(line, command):
                 self._handle_unsolicited(line, deadline)

@@ -15,7 +15,7 @@
       const response = await fetch(form.dataset.measureUrl, { method: "POST", body });
       if (!response.ok) return;
       const measure = await response.json();
-      for (const name of ["rendered", "length", "encoding", "segments", "error"]) {
+      for (const name of ["rendered", "length", "encoding_text", "segments", "error"]) {
         box.querySelector(`[data-field=${name}]`).textContent = measure[name];
       }
       box.querySelector("[data-field=length]").classList.toggle("text-danger", measure.over);

@@ -1,0 +1,46 @@
+"""Results the system stores are shown in the reader's language, not in the writer's."""
+
+from django.test import TestCase
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+from messaging.models import MessageStatus, OutgoingMessage
+from messaging.services import message_transition
+from smsmotor.texts import Text, render
+
+
+class StoredTextTestCase(TestCase):
+    def test_it_renders_nested_texts_in_the_active_language(self):
+        reason = Text(
+            gettext_noop("Message %(id)d failed: %(reason)s"),
+            id=7,
+            reason=Text(
+                "%(reason)s (%(detail)s)",
+                reason=Text(gettext_noop("Temporary network failure.")),
+                detail="+CMS ERROR: 41",
+            ),
+        )
+        stored = reason.stored()
+        with translation.override("en"):
+            self.assertEqual(render(stored), "Message 7 failed: Temporary network failure. (+CMS ERROR: 41)")
+        with translation.override("es"):
+            self.assertIn("mensaje 7", render(stored))
+            self.assertIn("+CMS ERROR: 41", render(stored))
+            self.assertNotIn("Temporary", render(stored))
+
+    def test_a_result_written_by_a_spanish_worker_reads_in_english(self):
+        message = OutgoingMessage.objects.create(phone="+59170000288", text="Hola")
+        message_transition(message.pk, old=MessageStatus.PENDING, new=MessageStatus.QUEUED)
+        reason = Text(gettext_noop("The network is congested."))
+        with translation.override("es"):
+            OutgoingMessage.objects.filter(pk=message.pk).update(result=str(reason), result_text=reason.stored())
+        message.refresh_from_db()
+        with translation.override("en"):
+            self.assertEqual(message.result_display, "The network is congested.")
+        with translation.override("es"):
+            self.assertNotEqual(message.result_display, "The network is congested.")
+
+    def test_an_older_plain_result_is_shown_as_it_was_written(self):
+        message = OutgoingMessage(result="Texto antiguo")
+        self.assertEqual(message.result_display, "Texto antiguo")
+        self.assertEqual(render({"text": "%(broken)s"}, "x"), "%(broken)s")

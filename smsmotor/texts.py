@@ -1,0 +1,80 @@
+"""Texts the system writes for people to read later (a message's result, a line of the Processing
+log), kept as their English message id and parameters and translated when shown, so that a
+Spanish reader and an English reader each read them in their own language.
+
+    reason = Text(gettext_noop("Message %(id)d failed: %(reason)s"), id=7, reason=Text(error.reason))
+    message.result_text = reason.stored()      # {"text": "Message %(id)d failed: %(reason)s", "params": {...}}
+    str(reason)                                # in the active language, now
+    render(message.result_text, message.result)  # in the reader's language, later
+
+Parameters may themselves be texts (a modem's reason inside "may have been sent: %(reason)s");
+anything else is shown as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext
+
+
+class Text:
+    """A translatable message id and its parameters."""
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+
+    def __str__(self) -> str:
+        return _translate(self.msgid, self.params)
+
+    def __repr__(self) -> str:
+        return f"Text({self.msgid!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.msgid, self.params) == (other.msgid, other.params)
+
+    __hash__ = None  # mutable parameters
+
+    def stored(self) -> dict:
+        """JSON for a JSONField: nested texts become nested dicts."""
+        return {"text": self.msgid, "params": {key: _stored(value) for key, value in self.params.items()}}
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, Text):
+        return value.stored()
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _translate(msgid: str, params: dict) -> str:
+    text = gettext(msgid)
+    if not params:
+        return text
+    values = {key: render(value) if isinstance(value, dict) else value for key, value in params.items()}
+    for template in (text, msgid):  # a translation with a wrong placeholder falls back to English
+        try:
+            return template % values
+        except (KeyError, TypeError, ValueError):
+            continue
+    return text
+
+
+def render(stored: dict | None, fallback: str = "") -> str:
+    """A stored text in the active language; `fallback` (a text written before this existed, or
+    in another way) when there is none."""
+    if not stored or not isinstance(stored, dict) or "text" not in stored:
+        return fallback
+    return _translate(stored["text"], stored.get("params") or {})
+
+
+def as_text(value: Text | str) -> tuple[str, dict | None]:
+    """What to write: the text in the active language (for e-mails, exports and older readers)
+    and, for a Text, its stored form."""
+    if isinstance(value, Text):
+        return str(value), value.stored()
+    return value, None
