@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -9,6 +10,9 @@ from smsmotor.singleton import SingletonModel
 
 class User(AbstractUser):
     """A person who logs in. `is_active` is the Users tab's "enabled" flag."""
+
+    # The language the person chose in the top bar; empty: the installation's (LANGUAGE_CODE).
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

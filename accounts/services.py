@@ -67,6 +67,32 @@ def user_create(*, username: str, password: str, modules: set[Module], by, **fie
     return user
 
 
+def user_password_reset(*, user, by) -> str:
+    """A new generated password for `user`, returned once to be shown once; the audit trail
+    records that it was reset, not the password."""
+    refusal = access_refusal(user=user, modules=granted_modules(user), by=by)
+    if refusal:
+        raise PermissionDenied(refusal)
+    password = secrets.token_urlsafe(9)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit(
+        user=by,
+        action=AuditAction.USERS,
+        target=_("User %(name)s") % {"name": user.username},
+        detail={"password": "reset"},
+    )
+    logger.info("Password of %s reset by %s", user.username, by.username if by else "system")
+    return password
+
+
+def user_set_enabled(*, user, enabled: bool, by) -> bool:
+    """Enable or disable a user, keeping its modules."""
+    if by is not None and by.pk == user.pk and not enabled:
+        raise PermissionDenied(_("You cannot disable yourself."))
+    return user_set_access(user=user, enabled=enabled, modules=granted_modules(user), by=by)
+
+
 def administrator_create(*, username: str) -> tuple[object, str]:
     """The first administrator: a superuser in the server module with a generated password."""
     sync_module_groups()

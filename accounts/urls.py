@@ -10,4 +10,6 @@ urlpatterns = [
     path("server/logs/<str:name>/", views.event_log_show, name="event_log_show"),
     path("server/logs/<str:name>/download/", views.event_log_download, name="event_log_download"),
     path("users/", views.users, name="users"),
+    path("users/<int:pk>/password/", views.user_password_reset, name="user_password_reset"),
+    path("users/<int:pk>/enabled/", views.user_enabled, name="user_enabled"),
 ]

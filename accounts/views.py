@@ -3,10 +3,12 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.audit import audited_save
@@ -71,11 +73,43 @@ def users(request):
 
     # Rows for the users that exist (a tampered or stale form may name others).
     rows = [(people[form.initial["user_id"]], form) for form in formset if form.initial.get("user_id") in people]
-    return render(
-        request,
-        "accounts/users.html",
-        {"formset": formset, "rows": rows, "create_form": create_form, "modules": list(Module)},
-    )
+    context = {
+        "formset": formset,
+        "rows": rows,
+        "create_form": create_form,
+        "modules": list(Module),
+        "new_password": request.session.pop("new_password", None),
+    }
+    return render(request, "accounts/users.html", context)
+
+
+@require_POST
+@module_required(Module.SERVER)
+def user_password_reset(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    try:
+        password = services.user_password_reset(user=person, by=request.user)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return redirect("accounts:users")
+    # Shown once, on the next page only: nowhere stored in clear.
+    request.session["new_password"] = {"username": person.username, "password": password}
+    return redirect("accounts:users")
+
+
+@require_POST
+@module_required(Module.SERVER)
+def user_enabled(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    enabled = request.POST.get("enabled") == "on"
+    try:
+        services.user_set_enabled(user=person, enabled=enabled, by=request.user)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return redirect("accounts:users")
+    text = _("User %(name)s enabled.") if enabled else _("User %(name)s disabled: it can no longer log in.")
+    messages.success(request, text % {"name": person.username})
+    return redirect("accounts:users")
 
 
 @module_required(Module.SERVER)

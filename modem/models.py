@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smsmotor.fields import EncryptedTextField
+from smsmotor.texts import render as render_text
 
 
 class ModemState(models.TextChoices):
@@ -69,6 +70,8 @@ class Modem(models.Model):
     last_error = models.TextField(_("last error"), blank=True, editable=False)
     host = models.CharField(_("machine"), max_length=100, blank=True, editable=False)
     calls_supported = models.BooleanField(_("detects calls"), default=True, editable=False)
+    # Driven by `run_modem --simulator`: the Modem tab can make it receive an SMS or a call (the demo).
+    simulated = models.BooleanField(_("simulated"), default=False, editable=False)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -96,6 +99,9 @@ class CommandKind(models.TextChoices):
     DETECT_PORTS = "DETECT_PORTS", _("Detect ports")
     RECONNECT = "RECONNECT", _("Reconnect")
     USSD = "USSD", _("USSD code")
+    # Only a simulated modem: the demo's way to see the Incoming tab and the reply e-mail work.
+    SIMULATE_SMS = "SIMULATE_SMS", _("Receive an SMS (simulated modem)")
+    SIMULATE_CALL = "SIMULATE_CALL", _("Receive a call (simulated modem)")
 
 
 class CommandStatus(models.TextChoices):
@@ -137,6 +143,8 @@ class ModemEvent(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     level = models.CharField(_("level"), max_length=10, default="INFO")
     text = models.TextField(_("activity"))
+    # The same line as a message id and parameters (smsmotor.texts), shown in the reader's language.
+    text_stored = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("modem activity")
@@ -148,3 +156,7 @@ class ModemEvent(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def text_display(self) -> str:
+        return render_text(self.text_stored, self.text)

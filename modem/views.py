@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audited_save
 from accounts.modules import Module, module_required
 from messaging.models import OutgoingMessage
+from messaging.phones import normalize_phone
 from modem import services
 from modem.forms import ModemForm, TestSmsForm
 from modem.models import CommandKind, Modem, ModemCommand, ModemEvent
@@ -95,6 +97,42 @@ def command(request, pk):
     else:
         messages.success(request, _("Sent to the modem; the result appears here in a few seconds."))
     return redirect("modem:edit", pk=pk)
+
+
+@require_POST
+@module_required(Module.SERVER)
+def simulate_sms(request, pk):
+    """The demo: the simulated modem receives an SMS from a customer."""
+    modem = get_object_or_404(Modem, pk=pk, simulated=True)
+    phone = normalise_or_raw(request.POST.get("phone", ""))
+    text = request.POST.get("text", "").strip()[:150]
+    services.modem_command_queue(
+        modem=modem, kind=CommandKind.SIMULATE_SMS, argument=f"{phone}\n{text}", by=request.user
+    )
+    messages.success(
+        request, _("The simulated modem receives an SMS from %(phone)s: see the Incoming tab.") % {"phone": phone}
+    )
+    return redirect("modem:edit", pk=pk)
+
+
+@require_POST
+@module_required(Module.SERVER)
+def simulate_call(request, pk):
+    """The demo: someone calls the simulated modem's number."""
+    modem = get_object_or_404(Modem, pk=pk, simulated=True)
+    phone = normalise_or_raw(request.POST.get("phone", ""))
+    services.modem_command_queue(modem=modem, kind=CommandKind.SIMULATE_CALL, argument=phone, by=request.user)
+    messages.success(
+        request, _("The simulated modem receives a call from %(phone)s: see the Incoming tab.") % {"phone": phone}
+    )
+    return redirect("modem:edit", pk=pk)
+
+
+def normalise_or_raw(phone: str) -> str:
+    try:
+        return normalize_phone(phone.strip() or "70000288")
+    except ValidationError:
+        return phone.strip()[:20]
 
 
 @require_POST

@@ -37,8 +37,9 @@ from modem.at.driver import (
 )
 from modem.at.errors import CmsError, CommandError, CommandTimeout, ErrorKind, ModemError, PortError, gettext_noop
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState
+from modem.ports import detect_ports
 from modem.routing import reserved_for_others
-from smsmotor.texts import Text
+from smsmotor.texts import Text, as_text
 
 logger = logging.getLogger("smsmotor.modem")
 
@@ -112,12 +113,13 @@ class Pacer:
 
 
 class Worker:
-    def __init__(self, *, modem: Modem, exit_when_idle: bool = False, ignore_window: bool = False, stdout=None):
+    def __init__(self, *, modem: Modem, exit_when_idle: bool = False, ignore_window: bool = False, simulator=None):
         self.modem = modem
+        # The simulated modem this worker drives (run_modem --simulator), for the demo's commands.
+        self.simulator = simulator
         # Only for the demo's simulated modem: a real modem always obeys the send window.
         self.ignore_window = ignore_window
         self.exit_when_idle = exit_when_idle
-        self.stdout = stdout
         self.shutdown = False
         self.at: AtModem | None = None
         self.started_at = timezone.now()
@@ -151,7 +153,7 @@ class Worker:
                 backoff = 1.0
                 self.serve()
             except Reconnect:
-                self.activity(gettext("Reconnecting to the modem."))
+                self.activity(Text(gettext_noop("Reconnecting to the modem.")))
             except ModemError as error:
                 self.report_modem_error(error)
                 self.sleep(backoff)
@@ -210,11 +212,15 @@ class Worker:
             host=self.host[:100],
         )
         self.activity(
-            gettext("Connected to %(brand)s %(model)s on %(port)s.")
-            % {"brand": identity.manufacturer, "model": identity.model, "port": self.modem.port}
+            Text(
+                gettext_noop("Connected to %(brand)s %(model)s on %(port)s."),
+                brand=identity.manufacturer,
+                model=identity.model,
+                port=self.modem.port,
+            )
         )
         if not self.at.calls_supported:
-            self.activity(gettext("This modem cannot report incoming calls."), level="WARNING")
+            self.activity(Text(gettext_noop("This modem cannot report incoming calls.")), level="WARNING")
         # Our own messages left in SENDING by a previous run of this worker.
         self.recover(modems=[self.modem])
         self.pacer = self.new_pacer()
@@ -328,7 +334,7 @@ class Worker:
         if licence.ok != self.licence_ok:
             self.licence_ok = licence.ok
             if licence.ok:
-                self.activity(gettext("Licence valid again: sending resumes."))
+                self.activity(Text(gettext_noop("Licence valid again: sending resumes.")))
             else:
                 self.activity(stopped_reason(licence), "ERROR")
 
@@ -433,7 +439,7 @@ class Worker:
         except MessageTakenAway:
             self.at.cancel_prompt()
             self.activity(
-                gettext("Message %(id)d was taken over elsewhere; not sent from here.") % {"id": message.pk},
+                Text(gettext_noop("Message %(id)d was taken over elsewhere; not sent from here."), id=message.pk),
                 level="WARNING",
             )
             return
@@ -460,8 +466,13 @@ class Worker:
         if self.at.events:  # e.g. a delivery report that came with the answer
             self.handle_events(self.at.pop_events())
         self.activity(
-            gettext("Sent message %(id)d to %(phone)s (%(parts)d SMS).")
-            % {"id": message.pk, "phone": message.phone, "parts": len(references)}
+            Text(
+                gettext_noop("Sent message %(id)d to %(phone)s (%(count)d SMS)."),
+                plural=gettext_noop("Sent message %(id)d to %(phone)s (%(count)d SMS)."),
+                count=len(references),
+                id=message.pk,
+                phone=message.phone,
+            )
         )
 
     def after_send_error(self, message, error: ModemError, *, handed: bool, references: list[int], total: int) -> None:
@@ -566,8 +577,19 @@ class Worker:
         requeued, unknown = messaging.messages_recover_abandoned(modems=modems, now=timezone.now())
         if requeued or unknown:
             self.activity(
-                gettext("Recovered after a stop: %(requeued)d message(s) queued again, %(unknown)d may have been sent.")
-                % {"requeued": requeued, "unknown": unknown},
+                Text(
+                    gettext_noop("Recovered after a stop: %(requeued)s, %(unknown)s."),
+                    requeued=Text(
+                        gettext_noop("%(count)d message queued again"),
+                        plural=gettext_noop("%(count)d messages queued again"),
+                        count=requeued,
+                    ),
+                    unknown=Text(
+                        gettext_noop("%(count)d may have been sent"),
+                        plural=gettext_noop("%(count)d may have been sent"),
+                        count=unknown,
+                    ),
+                ),
                 level="WARNING",
             )
 
@@ -601,9 +623,9 @@ class Worker:
                 return  # the +CLIP with the caller's number follows this RING
             call = messaging.call_store(modem=self.modem, phone=event.number, now=timezone.now())
             if call is not None:
-                self.activity(gettext("Incoming call from %(phone)s.") % {"phone": event.number or "?"})
+                self.activity(Text(gettext_noop("Incoming call from %(phone)s."), phone=event.number or "?"))
         elif isinstance(event, UssdReply):
-            self.activity(gettext("USSD answer: %(text)s") % {"text": event.text})
+            self.activity(Text(gettext_noop("USSD answer: %(text)s"), text=event.text))
 
     def read_storage(self) -> None:
         """Everything in the modem's memories: messages and reports that arrived while we were not
@@ -639,7 +661,9 @@ class Worker:
                 note=gettext("The message could not be read: %(error)s") % {"error": stored.error},
                 pdu=stored.raw,
             )
-            self.activity(gettext("Unreadable message kept as it came: %(error)s") % {"error": stored.error}, "WARNING")
+            self.activity(
+                Text(gettext_noop("Unreadable message kept as it came: %(error)s"), error=stored.error), "WARNING"
+            )
         else:
             logger.warning("Modem %s: position %d listed without a message; left alone", self.modem.name, stored.index)
             return
@@ -657,7 +681,7 @@ class Worker:
             pdu=raw if notes else "",
         )
         if stored is not None:
-            self.activity(gettext("SMS received from %(phone)s.") % {"phone": deliver.sender})
+            self.activity(Text(gettext_noop("SMS received from %(phone)s."), phone=deliver.sender))
 
     def store_report(self, report: pdu.StatusReport, *, now: bool = False) -> None:
         """Reports are recorded in batches (one per part sent adds up); `now` for a report that
@@ -701,16 +725,30 @@ class Worker:
 
     def run_command(self, command: ModemCommand) -> dict:
         if command.kind == CommandKind.DETECT_PORTS:
-            from modem.ports import detect_ports
-
-            return {"ports": detect_ports()}
+            ports = detect_ports()
+            if self.simulator is not None:
+                ports.append({"device": self.modem.port, "description": gettext("Simulated modem"), "usb": False})
+            return {"ports": ports}
+        if command.kind in (CommandKind.SIMULATE_SMS, CommandKind.SIMULATE_CALL):
+            return self.simulate(command)
         if command.kind == CommandKind.RECONNECT:
             raise Reconnect
         if command.kind == CommandKind.USSD:
             reply = self.at.ussd(command.argument)
-            self.activity(gettext("USSD %(code)s: %(text)s") % {"code": command.argument, "text": reply.text})
+            self.activity(Text(gettext_noop("USSD %(code)s: %(text)s"), code=command.argument, text=reply.text))
             return {"status": reply.status, "text": reply.text}
         return {"error": gettext("Unknown modem command.")}
+
+    def simulate(self, command: ModemCommand) -> dict:
+        """The demo: the simulated modem receives an SMS or a call, as from the network."""
+        if self.simulator is None:
+            return {"error": gettext("Only a simulated modem can do this.")}
+        sender, _sep, text = command.argument.partition("\n")
+        if command.kind == CommandKind.SIMULATE_SMS:
+            self.simulator.inject_sms(sender, text or gettext("Hello, I already paid."))
+        else:
+            self.simulator.ring(sender)
+        return {"phone": sender}
 
     @staticmethod
     def finish_command(command: ModemCommand, status: str, result: dict) -> None:
@@ -731,10 +769,12 @@ class Worker:
         self.publish(state=ModemState.ERROR, last_error=text)
 
     def activity(self, text: Text | str, level: str = "INFO") -> None:
-        text = str(text)
+        rendered, stored = as_text(text)
         # One line per event: the logger writes it to the console (and the event log file).
-        logger.log(getattr(logging, level, logging.INFO), "[%s] %s", self.modem.name, text)
-        self._activity.append(ModemEvent(modem=self.modem, level=level, text=text, created_at=timezone.now()))
+        logger.log(getattr(logging, level, logging.INFO), "[%s] %s", self.modem.name, rendered)
+        self._activity.append(
+            ModemEvent(modem=self.modem, level=level, text=rendered, text_stored=stored, created_at=timezone.now())
+        )
         if level == "ERROR" or len(self._activity) >= 200:
             self.flush_activity(force=True)  # an error is worth keeping even if the process dies next
 

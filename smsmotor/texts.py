@@ -15,20 +15,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 
 class Text:
-    """A translatable message id and its parameters."""
+    """A translatable message id and its parameters; with `plural` and `count`, a count that
+    goes through ngettext ("1 mensaje", "2 mensajes")."""
 
-    __slots__ = ("msgid", "params")
+    __slots__ = ("count", "msgid", "params", "plural")
 
-    def __init__(self, msgid: str, /, **params: Any) -> None:
+    def __init__(self, msgid: str, /, *, plural: str = "", count: int | None = None, **params: Any) -> None:
         self.msgid = msgid
+        self.plural = plural
+        self.count = count
+        if plural:
+            params.setdefault("count", count)  # the %(count)d of the sentence
         self.params = params
 
     def __str__(self) -> str:
-        return _translate(self.msgid, self.params)
+        return _translate(self.msgid, self.params, self.plural, self.count)
 
     def __repr__(self) -> str:
         return f"Text({self.msgid!r}, **{self.params!r})"
@@ -40,7 +45,10 @@ class Text:
 
     def stored(self) -> dict:
         """JSON for a JSONField: nested texts become nested dicts."""
-        return {"text": self.msgid, "params": {key: _stored(value) for key, value in self.params.items()}}
+        data = {"text": self.msgid, "params": {key: _stored(value) for key, value in self.params.items()}}
+        if self.plural:
+            data |= {"plural": self.plural, "count": self.count}
+        return data
 
 
 def _stored(value: Any) -> Any:
@@ -51,8 +59,8 @@ def _stored(value: Any) -> Any:
     return str(value)
 
 
-def _translate(msgid: str, params: dict) -> str:
-    text = gettext(msgid)
+def _translate(msgid: str, params: dict, plural: str = "", count: int | None = None) -> str:
+    text = ngettext(msgid, plural, count or 0) if plural else gettext(msgid)
     if not params:
         return text
     values = {key: render(value) if isinstance(value, dict) else value for key, value in params.items()}
@@ -69,7 +77,7 @@ def render(stored: dict | None, fallback: str = "") -> str:
     in another way) when there is none."""
     if not stored or not isinstance(stored, dict) or "text" not in stored:
         return fallback
-    return _translate(stored["text"], stored.get("params") or {})
+    return _translate(stored["text"], stored.get("params") or {}, stored.get("plural", ""), stored.get("count"))
 
 
 def as_text(value: Text | str) -> tuple[str, dict | None]:

@@ -10,7 +10,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", views.language, name="language"),
     path("messages/", include("messaging.urls")),
     path("loads/", include("loads.urls")),
     path("modem/", include("modem.urls")),

@@ -110,7 +110,7 @@ OPERATOR_PAGES = {
     "health",
     "login",
     "logout",
-    "set_language",
+    "language",
     "messaging:outgoing",
     "messaging:outgoing_live",
     "loads:settings",

@@ -93,3 +93,33 @@ class CreateAdminTestCase(BaseTestCase):
         call_command("create_admin", stdout=again)
         self.assertNotIn(password, again.getvalue())
         self.assertEqual(get_user_model().objects.filter(username="admin").count(), 1)
+
+
+class UserActionsTestCase(BaseTestCase):
+    """The Users tab's buttons: a new password shown once, and disabling a user."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(self.alice)
+
+    def test_a_reset_password_is_shown_once_and_works(self):
+        response = self.client.post(reverse("accounts:user_password_reset", args=[self.charlie.pk]), follow=True)
+        shown = response.context["new_password"]
+        self.assertEqual(shown["username"], self.charlie.username)
+        self.charlie.refresh_from_db()
+        self.assertTrue(self.charlie.check_password(shown["password"]))
+        self.assertContains(response, shown["password"])
+        again = self.client.get(reverse("accounts:users"))
+        self.assertNotContains(again, shown["password"])  # not shown a second time
+
+    def test_a_disabled_user_cannot_log_in_and_one_cannot_disable_oneself(self):
+        self.client.post(reverse("accounts:user_enabled", args=[self.charlie.pk]))
+        self.charlie.refresh_from_db()
+        self.assertFalse(self.charlie.is_active)
+        self.client.post(reverse("accounts:user_enabled", args=[self.charlie.pk]), {"enabled": "on"})
+        self.charlie.refresh_from_db()
+        self.assertTrue(self.charlie.is_active)
+        response = self.client.post(reverse("accounts:user_enabled", args=[self.alice.pk]), follow=True)
+        self.alice.refresh_from_db()
+        self.assertTrue(self.alice.is_active)
+        self.assertContains(response, "alert-danger")

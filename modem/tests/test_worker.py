@@ -310,3 +310,30 @@ class ReconnectTestCase(WorkerTestCase):
             sent = texts.count(message.text)
             self.assertIn(status, (S.SENT, S.DELIVERED, S.UNKNOWN))
             self.assertEqual(sent, 1 if status in (S.SENT, S.DELIVERED) else sent)
+
+
+class DemoTestCase(WorkerTestCase):
+    """The run command's demo: the Modem tab makes the simulated modem receive an SMS or a call."""
+
+    def test_the_simulated_modem_receives_an_sms_and_a_call_and_lists_its_port(self):
+        self.worker.simulator = self.sim
+        for kind, argument in [
+            (CommandKind.SIMULATE_SMS, "+59170000288\nYa pagué"),
+            (CommandKind.SIMULATE_CALL, "+59170000288"),
+        ]:
+            ModemCommand.objects.create(modem=self.modem, kind=kind, argument=argument)
+        ModemCommand.objects.create(modem=self.modem, kind=CommandKind.DETECT_PORTS)
+        self.worker.run_commands()
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not (IncomingMessage.objects.exists() and IncomingCall.objects.exists()):
+            self.settle(0.2)
+        self.assertEqual(IncomingMessage.objects.get().text, "Ya pagué")
+        self.assertEqual(IncomingCall.objects.get().phone, "+59170000288")
+        detection = ModemCommand.objects.get(kind=CommandKind.DETECT_PORTS)
+        self.assertIn(self.modem.port, [port["device"] for port in detection.result["ports"]])
+
+    def test_a_real_modem_refuses_to_simulate(self):
+        ModemCommand.objects.create(modem=self.modem, kind=CommandKind.SIMULATE_SMS, argument="+59170000288\nHola")
+        self.worker.run_commands()
+        self.assertIn("error", ModemCommand.objects.get().result)
+        self.assertFalse(IncomingMessage.objects.exists())

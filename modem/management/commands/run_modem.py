@@ -46,7 +46,9 @@ class Command(BaseCommand):
             if row.port != port:
                 Modem.objects.filter(pk=row.pk).update(port=port)
                 row.port = port
-        worker = Worker(modem=row, exit_when_idle=exit_when_idle, ignore_window=ignore_window, stdout=self.stdout)
+        if sim is not None:
+            Modem.objects.filter(pk=row.pk).update(simulated=True)
+        worker = Worker(modem=row, exit_when_idle=exit_when_idle, ignore_window=ignore_window, simulator=sim)
         signal.signal(signal.SIGTERM, worker.stop)
         signal.signal(signal.SIGINT, worker.stop)
         try:
