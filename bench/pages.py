@@ -61,6 +61,7 @@ def prepare(database: str, messages: int, reuse: bool) -> None:
     if reuse and exists:
         count = int(mysql(f"SELECT COUNT(*) FROM {database}.messaging_outgoingmessage"))
         if count >= messages:
+            manage(database, "migrate", "-v0")  # the code may have moved on since it was filled
             print(f"{database}: reusing {count} messages")
             return
     mysql(f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database} CHARACTER SET utf8mb4")

@@ -39,7 +39,7 @@ from modem.at.errors import CmsError, CommandError, CommandTimeout, ErrorKind, M
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState
 from modem.ports import detect_ports
 from modem.routing import reserved_for_others
-from smsmotor.texts import Text, as_text
+from smsmotor.texts import Text, as_text, plural_noop
 
 logger = logging.getLogger("smsmotor.modem")
 
@@ -466,10 +466,12 @@ class Worker:
         if self.at.events:  # e.g. a delivery report that came with the answer
             self.handle_events(self.at.pop_events())
         self.activity(
-            Text(
-                gettext_noop("Sent message %(id)d to %(phone)s (%(count)d SMS)."),
-                plural=gettext_noop("Sent message %(id)d to %(phone)s (%(count)d SMS)."),
-                count=len(references),
+            Text.counted(
+                plural_noop(
+                    "Sent message %(id)d to %(phone)s (%(count)d SMS).",
+                    "Sent message %(id)d to %(phone)s (%(count)d SMS).",
+                ),
+                len(references),
                 id=message.pk,
                 phone=message.phone,
             )
@@ -579,15 +581,11 @@ class Worker:
             self.activity(
                 Text(
                     gettext_noop("Recovered after a stop: %(requeued)s, %(unknown)s."),
-                    requeued=Text(
-                        gettext_noop("%(count)d message queued again"),
-                        plural=gettext_noop("%(count)d messages queued again"),
-                        count=requeued,
+                    requeued=Text.counted(
+                        plural_noop("%(count)d message queued again", "%(count)d messages queued again"), requeued
                     ),
-                    unknown=Text(
-                        gettext_noop("%(count)d may have been sent"),
-                        plural=gettext_noop("%(count)d may have been sent"),
-                        count=unknown,
+                    unknown=Text.counted(
+                        plural_noop("%(count)d may have been sent", "%(count)d may have been sent"), unknown
                     ),
                 ),
                 level="WARNING",

@@ -18,6 +18,12 @@ from typing import Any
 from django.utils.translation import gettext, ngettext
 
 
+def plural_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular/plural pair for the catalogue (makemessages is told to read it, see
+    messaging/management/commands/makemessages.py); translated with ngettext when shown."""
+    return singular, plural
+
+
 class Text:
     """A translatable message id and its parameters; with `plural` and `count`, a count that
     goes through ngettext ("1 mensaje", "2 mensajes")."""
@@ -31,6 +37,11 @@ class Text:
         if plural:
             params.setdefault("count", count)  # the %(count)d of the sentence
         self.params = params
+
+    @classmethod
+    def counted(cls, pair: tuple[str, str], count: int, /, **params: Any) -> Text:
+        """A count in words: Text.counted(plural_noop("%(count)d message", "%(count)d messages"), n)."""
+        return cls(pair[0], plural=pair[1], count=count, **params)
 
     def __str__(self) -> str:
         return _translate(self.msgid, self.params, self.plural, self.count)
