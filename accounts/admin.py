@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEntry, Licence, ServerSettings, User
+from accounts.modules import Module
 
 # What makes a user more powerful than the server module: only a superuser sets it. Others
 # give modules in the Users tab, which checks that they give only what they hold.
@@ -38,6 +39,16 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
     """The module groups' permissions are set by migrate; only a superuser changes groups."""
+
+    list_display = ["shown_name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, group):
+        """A module's group by the module's name in the reader's language ("module:server" is a key)."""
+        for module in Module:
+            if module.group_name == group.name:
+                return module.label
+        return group.name
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -112,12 +112,21 @@ class ErpLoadForm(forms.Form):
     template = forms.ModelChoiceField(label=_("Template"), queryset=Template.objects.all())
     confirm_repeat = forms.BooleanField(label=_("Load again a reference date already loaded"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        # Its fields share names with the Excel form's on the same page; their ids must differ.
+        kwargs.setdefault("auto_id", "id_erp_%s")
+        super().__init__(*args, **kwargs)
+
 
 class AutomaticLoadForm(forms.ModelForm):
     class Meta:
         model = LoadSettings
         fields = ["automatic_enabled", "automatic_time", "template", "notify_email"]
         widgets = {"automatic_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_automatic_%s")  # unique ids beside the other forms of the page
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()

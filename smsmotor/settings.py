@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "django_q",
-    "axes",
+    "smsmotor.apps.AxesConfig",  # django-axes
     "csp",
     "accounts",
     "messaging",
