@@ -22,6 +22,13 @@ class SpanishEncoding(models.TextChoices):
     TRANSLITERATE = "TRANSLITERATE", _("GSM-7 without accents (transliterated)")
 
 
+class WaitingReason(models.TextChoices):
+    PER_MINUTE = "MINUTE", _("at its SMS per minute")
+    PER_DAY = "DAY", _("at its SMS per day")
+    ROTATION = "ROTATION", _("paused after repeated failures")
+    REFUSED = "REFUSED", _("paused after refusals of the line")
+
+
 # A worker that has not written its heartbeat for this long is shown as disconnected.
 HEARTBEAT_TIMEOUT = datetime.timedelta(seconds=60)
 
@@ -70,6 +77,11 @@ class Modem(models.Model):
     last_error = models.TextField(_("last error"), blank=True, editable=False)
     host = models.CharField(_("machine"), max_length=100, blank=True, editable=False)
     calls_supported = models.BooleanField(_("detects calls"), default=True, editable=False)
+    # Why this modem holds its messages back for now, and until when (the status bar says it).
+    waiting_reason = models.CharField(
+        _("waiting"), max_length=10, choices=WaitingReason.choices, blank=True, editable=False
+    )
+    waiting_until = models.DateTimeField(_("waiting until"), null=True, blank=True, editable=False)
     # Driven by `run_modem --simulator`: the Modem tab can make it receive an SMS or a call (the demo).
     simulated = models.BooleanField(_("simulated"), default=False, editable=False)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)

@@ -36,7 +36,7 @@ from modem.at.driver import (
     UssdReply,
 )
 from modem.at.errors import CmsError, CommandError, CommandTimeout, ErrorKind, ModemError, PortError, gettext_noop
-from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState
+from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState, WaitingReason
 from modem.ports import detect_ports
 from modem.routing import reserved_for_others
 from smsmotor.texts import Text, as_text, plural_noop
@@ -138,6 +138,7 @@ class Worker:
         self._failures_in_a_row = 0
         # A PIN the SIM refused: never tried again (three wrong ones block the SIM) until it changes.
         self._reports_stored = False  # the modem announced reports in its memory (+CDSI): read them soon
+        self._waiting: tuple[str, datetime.datetime | None] = ("", None)  # as published
         self._rejected_pin = ""
         self._beat_at = 0.0
         self.manufacturer = ""  # the modem's brand: some error codes mean different things on each
@@ -186,7 +187,8 @@ class Worker:
 
     def connect(self) -> None:
         self.modem.refresh_from_db()
-        self.publish(state=ModemState.CONNECTING, last_error="")
+        self._waiting = ("", None)
+        self.publish(state=ModemState.CONNECTING, last_error="", waiting_reason="", waiting_until=None)
         self.at = AtModem.open(self.modem.port, self.modem.baud_rate, command_timeout=self.modem.command_timeout)
         self.at.on_wait = self.beat
         pin = "" if self.modem.pin and self.modem.pin == self._rejected_pin else self.modem.pin
@@ -396,10 +398,30 @@ class Worker:
 
     def pacer_allows(self, parts: int) -> bool:
         wait = self.pacer.wait_seconds(parts, time.monotonic(), timezone.localdate())
-        if wait is None or wait > 0:
-            self.release_claimed()
-            return False
-        return True
+        if wait is None:
+            tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+            self.set_waiting(
+                WaitingReason.PER_DAY, timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))
+            )
+        elif wait > 0:
+            self.set_waiting(WaitingReason.PER_MINUTE, timezone.now() + datetime.timedelta(seconds=wait))
+        else:
+            if self._waiting[0] in (WaitingReason.PER_MINUTE, WaitingReason.PER_DAY):
+                self.set_waiting("", None)
+            return True
+        self.release_claimed()
+        return False
+
+    def set_waiting(self, reason: str, until: datetime.datetime | None) -> None:
+        """Why this modem holds its messages back, for the status bar; written only when it changes
+        (a minute's pace changes its end time every message: that is written once a minute at most)."""
+        previous, previous_until = self._waiting
+        if reason == previous and (
+            until is None or (previous_until and abs(until - previous_until).total_seconds() < 60)
+        ):
+            return
+        self._waiting = (reason, until)
+        self.publish(waiting_reason=reason, waiting_until=until)
 
     def leave_prefixes(self) -> list[str]:
         """With routing by operator on: the numbers other working modems' operators serve,
@@ -458,7 +480,8 @@ class Worker:
         self._failures_in_a_row = 0
         if self._paused_until:
             self._paused_until = 0.0
-            self.publish(state=ModemState.READY, last_error="")
+            self._waiting = ("", None)
+            self.publish(state=ModemState.READY, last_error="", waiting_reason="", waiting_until=None)
         self.pacer.record(len(references), time.monotonic())
         self.until_saved(lambda: messaging.message_mark_sent(message, references=references, now=timezone.now()))
         self.sent_count += 1
@@ -533,6 +556,7 @@ class Worker:
         )
         self.activity(text, level="ERROR")
         self.publish(state=ModemState.ERROR, last_error=str(text))
+        self.set_waiting(WaitingReason.ROTATION, timezone.now() + datetime.timedelta(seconds=LINE_PAUSE))
         self.release_claimed()
 
     def line_refused(self, reason: Text) -> bool:
@@ -548,6 +572,7 @@ class Worker:
         )
         self.activity(text, level="ERROR")
         self.publish(state=ModemState.ERROR, last_error=str(text))
+        self.set_waiting(WaitingReason.REFUSED, timezone.now() + datetime.timedelta(seconds=LINE_PAUSE))
         return True
 
     def until_saved(self, write) -> None:

@@ -13,7 +13,7 @@ from accounts.licensing import stopped_reason
 from accounts.services import licence_current
 from credit.models import CreditSettings
 from messaging.models import MessageStatus, MessagingSettings, OutgoingMessage
-from modem.models import Modem, ModemState
+from modem.models import Modem, ModemState, WaitingReason
 
 WAITING_COUNTED = 10_000
 
@@ -71,10 +71,25 @@ def waiting_reasons(status: StatusBar, messaging: MessagingSettings, now: dateti
     alive = [modem for modem in status.modems if modem.is_alive()]
     if not alive:
         reasons.append(_("No modem is connected: start its worker, or check the Modem tab."))
-    elif all(modem.live_state == ModemState.ERROR for modem in alive):
-        for modem in alive:
+    for modem in alive:
+        if modem.waiting_reason and modem.waiting_until and modem.waiting_until > now:
+            reasons.append(_modem_waiting(modem, now))
+        elif modem.live_state == ModemState.ERROR:
             reasons.append(_("%(modem)s: %(error)s") % {"modem": modem.name, "error": modem.last_error})
     return reasons
+
+
+def _modem_waiting(modem: Modem, now: datetime.datetime) -> str:
+    until = timezone.localtime(modem.waiting_until)
+    when = time_format(until.time(), "H:i:s") if until.date() == now.date() else _("tomorrow")
+    if modem.waiting_reason == WaitingReason.PER_MINUTE:
+        text = _("%(modem)s sends at most %(limit)d SMS per minute: it sends again at %(when)s.")
+    elif modem.waiting_reason == WaitingReason.PER_DAY:
+        text = _("%(modem)s sent its %(limit)d SMS of the day: it sends again %(when)s.")
+    else:
+        text = _("%(modem)s is paused until %(when)s: %(error)s")
+    limit = modem.rate_per_minute if modem.waiting_reason == WaitingReason.PER_MINUTE else modem.rate_per_day
+    return text % {"modem": modem.name, "limit": limit, "when": when, "error": modem.last_error}
 
 
 _cached: dict[str, tuple[float, StatusBar]] = {}

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from django.test import TransactionTestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from messaging.models import IncomingCall, IncomingMessage, MessagingSettings, OutgoingMessage
 from messaging.models import MessageStatus as S
@@ -152,6 +152,15 @@ class SendingTestCase(WorkerTestCase):
             queue(f"+5917000002{i}", "Hola")
         self.assertEqual(self.send_all(), 2)
         self.assertEqual(OutgoingMessage.objects.filter(status=S.QUEUED).count(), 2)
+        # The status bar can say why the other two wait, and until when.
+        self.modem.refresh_from_db()
+        self.assertEqual(self.modem.waiting_reason, "MINUTE")
+        self.assertGreater(self.modem.waiting_until, timezone.now())
+        from smsmotor.status import status_bar
+
+        with translation.override("en"):
+            why = status_bar().why
+        self.assertTrue(any("2 SMS per minute" in reason and "sends again at" in reason for reason in why), why)
 
 
 class ErrorsTestCase(WorkerTestCase):
