@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smsmotor.fields import EncryptedTextField
 from smsmotor.singleton import SingletonModel
+from smsmotor.texts import render as render_text
 
 
 class User(AbstractUser):
@@ -99,6 +100,8 @@ class AuditEntry(models.Model):
     )
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     target = models.CharField(_("what"), max_length=200)
+    # The same as a message id and parameters (smsmotor.texts), shown in the reader's language.
+    target_stored = models.JSONField(null=True, blank=True, editable=False)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
@@ -112,3 +115,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.target}"
+
+    @property
+    def target_display(self) -> str:
+        return render_text(self.target_stored, self.target)

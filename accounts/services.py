@@ -11,10 +11,12 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.audit import audit
 from accounts.models import AuditAction
 from accounts.modules import Module, access_refusal, granted_modules, sync_module_groups
+from smsmotor.texts import Text
 
 logger = logging.getLogger("smsmotor.accounts")
 User = get_user_model()
@@ -50,7 +52,7 @@ def user_set_access(*, user, enabled: bool, modules: set[Module], by) -> bool:
         audit(
             user=by,
             action=AuditAction.USERS,
-            target=_("User %(name)s") % {"name": user.username},
+            target=Text(gettext_noop("User %(name)s"), name=user.username),
             detail={
                 "enabled": {"from": was_enabled, "to": enabled},
                 "modules": {"from": sorted(current), "to": sorted(modules)},
@@ -79,7 +81,7 @@ def user_password_reset(*, user, by) -> str:
     audit(
         user=by,
         action=AuditAction.USERS,
-        target=_("User %(name)s") % {"name": user.username},
+        target=Text(gettext_noop("User %(name)s"), name=user.username),
         detail={"password": "reset"},
     )
     logger.info("Password of %s reset by %s", user.username, by.username if by else "system")
@@ -151,7 +153,11 @@ def event_log_switch(*, on: bool, by) -> None:
     from smsmotor.logs import event_log_set_enabled
 
     ServerSettings.objects.filter(pk=ServerSettings.load().pk).update(keep_history=on)
-    audit(user=by, action=AuditAction.EVENT_LOG, target=_("Event history on") if on else _("Event history off"))
+    audit(
+        user=by,
+        action=AuditAction.EVENT_LOG,
+        target=Text(gettext_noop("Event history on") if on else gettext_noop("Event history off")),
+    )
     # Logged while the file log is still on (switching off) or once it is on again.
     if not on:
         logger.info("Event history turned off by %s", by.get_username())
@@ -164,7 +170,9 @@ def event_log_clear(*, by) -> int:
     from smsmotor.logs import event_log_clear as clear_files
 
     count = clear_files(settings.LOG_DIR)
-    audit(user=by, action=AuditAction.EVENT_LOG, target=_("Event log cleared"), detail={"files": count})
+    audit(
+        user=by, action=AuditAction.EVENT_LOG, target=Text(gettext_noop("Event log cleared")), detail={"files": count}
+    )
     logger.info("Event log cleared by %s: %d files deleted", by.get_username(), count)
     return count
 

@@ -8,10 +8,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.audit import audited_save
+from accounts.audit import audited_save, detail_lines
 from accounts.forms import (
     EventLogForm,
     LicenceForm,
@@ -25,6 +26,7 @@ from accounts.mail import MailError
 from accounts.models import AuditAction, AuditEntry, ServerSettings
 from accounts.modules import Module, granted_modules, module_required
 from smsmotor.logs import event_log_enabled, event_log_files, event_log_path
+from smsmotor.texts import Text
 
 User = get_user_model()
 logger = logging.getLogger("smsmotor.server")
@@ -123,7 +125,7 @@ def server(request):
     if request.method == "POST" and action == "smtp":
         smtp_form = SmtpAccountForm(request.POST, instance=account, prefix="smtp")
         if smtp_form.is_valid():
-            audited_save(smtp_form, user=request.user, target=_("E-mail account"))
+            audited_save(smtp_form, user=request.user, target=Text(gettext_noop("E-mail account")))
             logger.info("E-mail account changed by %s", request.user.get_username())
             messages.success(request, _("E-mail account saved."))
             return redirect("accounts:server")
@@ -213,6 +215,8 @@ def audit_trail(request):
     if request.GET.get("user"):
         entries = entries.filter(user__username=request.GET["user"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.detail_lines = detail_lines(entry.detail)
     return render(
         request,
         "accounts/audit.html",

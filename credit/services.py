@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.audit import audit
 from accounts.models import AuditAction
@@ -18,6 +19,7 @@ from messaging.models import MessageStatus, NotificationKind, OutgoingMessage
 from messaging.services import message_transition
 from modem.models import CommandKind, Modem, ModemCommand
 from smsmotor.schedules import daily_schedule_sync
+from smsmotor.texts import Text
 
 logger = logging.getLogger("smsmotor.credit")
 
@@ -61,7 +63,7 @@ def counter_add(segments: int) -> None:
 def counter_reset(*, by) -> None:
     CreditSettings.load()
     CreditSettings.objects.update(counter=0, counter_reset_at=timezone.now())
-    audit(user=by, action=AuditAction.SETTINGS, target=_("Message counter reset"))
+    audit(user=by, action=AuditAction.SETTINGS, target=Text(gettext_noop("Message counter reset")))
     logger.info("Message counter reset by %s", by.get_username())
 
 

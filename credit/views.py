@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.audit import audited_save
 from accounts.modules import Module, module_required
 from credit import services
 from credit.forms import CounterForm, DailyQueryForm, OperatorProfileForm, QueryNowForm
 from credit.models import BalanceQuery, CreditSettings, OperatorProfile
+from smsmotor.texts import Text
 
 
 @module_required(Module.SERVER)
@@ -30,13 +32,13 @@ def settings_view(request):
         if action == "counter":
             counter_form = CounterForm(request.POST, instance=credit, prefix="counter")
             if counter_form.is_valid():
-                audited_save(counter_form, user=request.user, target=_("Message counter"))
+                audited_save(counter_form, user=request.user, target=Text(gettext_noop("Message counter")))
                 messages.success(request, _("Counter settings saved."))
                 return redirect("credit:settings")
         elif action == "daily":
             daily_form = DailyQueryForm(request.POST, instance=credit, prefix="daily")
             if daily_form.is_valid():
-                audited_save(daily_form, user=request.user, target=_("Daily balance query"))
+                audited_save(daily_form, user=request.user, target=Text(gettext_noop("Daily balance query")))
                 services.balance_schedule_sync()
                 messages.success(request, _("Daily balance query saved."))
                 return redirect("credit:settings")
@@ -60,7 +62,7 @@ def settings_view(request):
                 audited_save(
                     profile_form,
                     user=request.user,
-                    target=_("Operator profile %(name)s") % {"name": profile_form.cleaned_data["name"]},
+                    target=Text(gettext_noop("Operator profile %(name)s"), name=profile_form.cleaned_data["name"]),
                 )
                 messages.success(request, _("Operator profile saved."))
                 return redirect("credit:settings")

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.audit import audit
 from accounts.licensing import stopped_reason
@@ -40,6 +40,7 @@ from messaging.services import messages_transition
 from modem.at import pdu
 from modem.models import Modem
 from smsmotor.schedules import daily_schedule_sync
+from smsmotor.texts import Text, as_text
 
 logger = logging.getLogger("smsmotor.loads")
 
@@ -66,8 +67,12 @@ class LoadPlan:
     def segments(self) -> int:
         return sum(message.segments for message in self.messages)
 
-    def reject(self, row: int, reason: str) -> None:
-        self.rejected.append({"row": row, "reason": reason})
+    def reject(self, row: int, reason: Text | str) -> None:
+        """`reason` in the active language, and as a message id (shown in each reader's language)."""
+        rendered, stored = as_text(reason)
+        self.rejected.append(
+            {"row": row, "reason": rendered, "reason_stored": stored} if stored else {"row": row, "reason": rendered}
+        )
 
 
 class LoadError(ValueError):
@@ -148,26 +153,40 @@ class _Planner:
                 if day < today:
                     raise LoadError(_("The send date %(date)s has passed.") % {"date": day.strftime("%d/%m/%Y")})
             except ValidationError as error:
-                plan.reject(row.number, " ".join(error.messages))
+                plan.reject(row.number, _error_text(error))
                 continue
             except (LoadError, TemplateError) as error:
                 plan.reject(row.number, str(error))
                 continue
             key = blake2b(f"{phone}\0{text}".encode(), digest_size=16).digest()
             if key in first_row_of:
-                plan.reject(row.number, _("Same phone and message as row %(row)d.") % {"row": first_row_of[key]})
+                plan.reject(
+                    row.number, Text(gettext_noop("Same phone and message as row %(row)d."), row=first_row_of[key])
+                )
                 continue
             planned = pdu.plan(text, mode)
             if planned.segments > max_parts:
                 plan.reject(
                     row.number,
-                    _("The message takes %(parts)d SMS; at most %(max)d are allowed: shorten it.")
-                    % {"parts": planned.segments, "max": max_parts},
+                    Text(
+                        gettext_noop("The message takes %(parts)d SMS; at most %(max)d are allowed: shorten it."),
+                        parts=planned.segments,
+                        max=max_parts,
+                    ),
                 )
                 continue
             first_row_of[key] = row.number
             encoding = encodings.get(planned.encoding) or encodings.setdefault(planned.encoding, str(planned.encoding))
             plan.messages.append(PlannedMessage(row.number, phone, text, day, planned.segments, encoding))
+
+
+def _error_text(error: ValidationError) -> Text | str:
+    """A phone's validation error as a Text (its message id and parameters) where it has one."""
+    message = getattr(error, "message", None)
+    text = Text.of_label(message) if message is not None else None
+    if isinstance(text, Text):
+        return Text(text.msgid, **(error.params or {}))
+    return " ".join(error.messages)
 
 
 def load_plan_from_sheet(
@@ -212,7 +231,7 @@ def _audit_load(load: Load) -> None:
     audit(
         user=load.created_by,
         action=AuditAction.LOAD,
-        target=_("Load %(id)d (%(type)s)") % {"id": load.pk, "type": load.get_type_display()},
+        target=Text(gettext_noop("Load %(id)d (%(type)s)"), id=load.pk, type=Text.of_label(LoadType(load.type).label)),
         detail={"messages": load.messages_created, "rejected": load.rows_rejected, "file": load.file_name or ""},
     )
 
@@ -493,7 +512,7 @@ def load_cancel(*, load: Load, by) -> int:
     audit(
         user=by,
         action=AuditAction.LOAD_DELETE,
-        target=_("Load %(id)d (%(type)s)") % {"id": load.pk, "type": load.get_type_display()},
+        target=Text(gettext_noop("Load %(id)d (%(type)s)"), id=load.pk, type=Text.of_label(LoadType(load.type).label)),
         detail={"cancelled": count},
     )
     return count

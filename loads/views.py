@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audited_save
@@ -28,6 +29,7 @@ from loads.spreadsheet import SpreadsheetError
 from loads.templating import STANDARD_TOKENS
 from modem.services import test_sms_queue
 from smsmotor.exports import export_response
+from smsmotor.texts import Text
 
 PAGE_SIZE = 50
 SESSION_KEY = "excel_upload"
@@ -98,7 +100,7 @@ def automatic(request):
     form = AutomaticLoadForm(request.POST, instance=LoadSettings.load())
     if not form.is_valid():
         return settings_page(request, automatic_form=form)
-    audited_save(form, user=request.user, target=_("Automatic load"))
+    audited_save(form, user=request.user, target=Text(gettext_noop("Automatic load")))
     services.automatic_load_schedule_sync()
     messages.success(request, _("Automatic load settings saved."))
     return redirect("loads:settings")
@@ -109,7 +111,7 @@ def integration(request):
     source = IntegrationSource.load()
     form = IntegrationForm(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():
-        audited_save(form, user=request.user, target=_("ERP integration"))
+        audited_save(form, user=request.user, target=Text(gettext_noop("ERP integration")))
         if request.POST.get("action") == "test":
             try:
                 rows = erp.test_connection(source)
@@ -254,7 +256,7 @@ def templates(request, pk=None):
     form = TemplateForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         saved = audited_save(
-            form, user=request.user, target=_("Template %(name)s") % {"name": form.cleaned_data["name"]}
+            form, user=request.user, target=Text(gettext_noop("Template %(name)s"), name=form.cleaned_data["name"])
         )
         messages.success(request, _("Template %(name)s saved.") % {"name": saved.name})
         return redirect("loads:template_edit", pk=saved.pk)

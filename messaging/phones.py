@@ -5,6 +5,7 @@ import re
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DEFAULT_REGION = "BO"
 
@@ -27,16 +28,16 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str:
         if mobile:
             return "+591" + mobile.group(1)
     if not text:
-        raise ValidationError(_("The phone number is empty."))
+        raise ValidationError(gettext_lazy("The phone number is empty."))
     # Bolivian numbers are often written with the country code but without the "+".
     if text.startswith("591") and len(phonenumbers.normalize_digits_only(text)) == 11:
         text = "+" + text
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise ValidationError(_("“%(phone)s” is not a phone number.") % {"phone": raw}) from None
+        raise ValidationError(gettext_lazy("“%(phone)s” is not a phone number."), params={"phone": raw}) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("“%(phone)s” is not a valid phone number.") % {"phone": raw})
+        raise ValidationError(gettext_lazy("“%(phone)s” is not a valid phone number."), params={"phone": raw})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

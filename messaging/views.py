@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit, form_changes
@@ -14,6 +15,7 @@ from messaging.models import MessageStatus, MessagingSettings, OutgoingMessage
 from messaging.resources import IncomingMessageResource, OutgoingMessageResource
 from smsmotor import live
 from smsmotor.exports import export_response
+from smsmotor.texts import Text
 
 PAGE_SIZE = 50
 # States a message never leaves: the live table stops watching it.
@@ -28,7 +30,12 @@ def settings_view(request):
         changes = form_changes(form)
         services.messaging_settings_update(data=form.cleaned_data)
         if changes:
-            audit(user=request.user, action=AuditAction.SETTINGS, target=_("Messages tab"), detail=changes)
+            audit(
+                user=request.user,
+                action=AuditAction.SETTINGS,
+                target=Text(gettext_noop("Messages tab")),
+                detail=changes,
+            )
         messages.success(request, _("Messages settings saved."))
         return redirect("messaging:settings")
     return render(request, "messaging/settings.html", {"form": form, "settings": current})
@@ -42,7 +49,7 @@ def sending_switch(request):
     audit(
         user=request.user,
         action=AuditAction.SETTINGS,
-        target=_("Sending started.") if enabled else _("Sending stopped."),
+        target=Text(gettext_noop("Sending started.") if enabled else gettext_noop("Sending stopped.")),
         detail={"sending_enabled": enabled},
     )
     messages.success(request, _("Sending started.") if enabled else _("Sending stopped."))

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audited_save
@@ -17,6 +18,7 @@ from modem.forms import ModemForm, TestSmsForm
 from modem.models import CommandKind, Modem, ModemCommand, ModemEvent
 from modem.ports import detect_ports
 from smsmotor import live
+from smsmotor.texts import Text
 
 PROCESSING_LINES = 200
 
@@ -27,7 +29,9 @@ def settings_view(request, pk=None):
     current = get_object_or_404(Modem, pk=pk) if pk else (modems[0] if modems else None)
     form = ModemForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        saved = audited_save(form, user=request.user, target=_("Modem %(name)s") % {"name": form.cleaned_data["name"]})
+        saved = audited_save(
+            form, user=request.user, target=Text(gettext_noop("Modem %(name)s"), name=form.cleaned_data["name"])
+        )
         messages.success(request, _("Modem %(name)s saved.") % {"name": saved.name})
         return redirect("modem:edit", pk=saved.pk)
     context = {
@@ -68,7 +72,9 @@ def live_view(request):
 def new(request):
     form = ModemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = audited_save(form, user=request.user, target=_("Modem %(name)s") % {"name": form.cleaned_data["name"]})
+        saved = audited_save(
+            form, user=request.user, target=Text(gettext_noop("Modem %(name)s"), name=form.cleaned_data["name"])
+        )
         messages.success(request, _("Modem %(name)s saved.") % {"name": saved.name})
         return redirect("modem:edit", pk=saved.pk)
     return render(request, "modem/new.html", {"form": form, "local_ports": detect_ports()})

@@ -39,6 +39,15 @@ class Text:
         self.params = params
 
     @classmethod
+    def of_label(cls, label: Any) -> Text | str:
+        """A gettext_lazy label (a model's choice, a verbose name) as a Text of its message id;
+        anything else as the string it is."""
+        args = getattr(label, "_args", None)  # django.utils.functional.lazy keeps the call's arguments
+        if isinstance(args, tuple) and len(args) == 1 and isinstance(args[0], str):
+            return cls(args[0])
+        return str(label)
+
+    @classmethod
     def counted(cls, pair: tuple[str, str], count: int, /, **params: Any) -> Text:
         """A count in words: Text.counted(plural_noop("%(count)d message", "%(count)d messages"), n)."""
         return cls(pair[0], plural=pair[1], count=count, **params)

@@ -145,7 +145,8 @@ class ExcelPreviewTestCase(UploadsFolderMixin, BaseTestCase):
 
         self.assertEqual(preview.message_count, 1)
         reason = es("The message takes %(parts)d SMS; at most %(max)d are allowed: shorten it.", parts=4, max=3)
-        self.assertEqual(preview.rejected, [{"row": 2, "reason": reason}])
+        self.assertEqual([(item["row"], item["reason"]) for item in preview.rejected], [(2, reason)])
+        self.assertEqual(preview.rejected[0]["reason_stored"]["params"], {"parts": 4, "max": 3})  # for other readers
         self.assertEqual(self.preview(content, "carga.xlsx").context["preview"].message_count, 2)  # 10 by default
 
     def test_the_limit_of_sms_parts_stays_within_what_sms_can_number(self):

@@ -44,3 +44,41 @@ class StoredTextTestCase(TestCase):
         message = OutgoingMessage(result="Texto antiguo")
         self.assertEqual(message.result_display, "Texto antiguo")
         self.assertEqual(render({"text": "%(broken)s"}, "x"), "%(broken)s")
+
+
+class ReaderLanguageTestCase(TestCase):
+    """Load notes and audit entries written in one language read in the other."""
+
+    def test_a_rejected_row_reads_in_the_readers_language(self):
+        from loads.services import LoadPlan, _error_text
+        from messaging.phones import normalize_phone
+
+        plan = LoadPlan()
+        with translation.override("en"):
+            try:
+                normalize_phone("12")
+            except Exception as error:
+                plan.reject(5, _error_text(error))
+        item = plan.rejected[0]
+        self.assertIn("12", item["reason"])
+        with translation.override("es"):
+            self.assertIn("número", render(item["reason_stored"], item["reason"]))
+
+    def test_an_audit_entry_shows_its_target_and_detail_as_sentences(self):
+        from accounts.audit import audit, detail_lines
+        from accounts.models import AuditEntry
+
+        with translation.override("es"):
+            audit(
+                user=None,
+                action="SETTINGS",
+                target=Text(gettext_noop("Messages tab")),
+                detail={"_model": "messaging.messagingsettings", "sending_enabled": {"from": True, "to": False}},
+            )
+        entry = AuditEntry.objects.get()
+        with translation.override("en"):
+            self.assertEqual(entry.target_display, "Messages tab")
+            self.assertEqual(detail_lines(entry.detail), ["Sending on: yes → no"])
+        with translation.override("es"):
+            self.assertNotEqual(entry.target_display, "Messages tab")
+            self.assertNotIn("True", " ".join(detail_lines(entry.detail)))
