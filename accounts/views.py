@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services
@@ -57,7 +57,11 @@ def users(request):
             for form in formset
             if form.cleaned_data["user_id"] in people
         )
-        messages.success(request, _("Users saved (%(count)d changed).") % {"count": changed})
+        messages.success(
+            request,
+            ngettext("Users saved (%(count)d changed).", "Users saved (%(count)d changed).", changed)
+            % {"count": changed},
+        )
         return redirect("accounts:users")
     if action == "create" and create_form.is_valid():
         data = create_form.cleaned_data
@@ -201,7 +205,11 @@ def event_log_clear(request):
     files = event_log_files(settings.LOG_DIR)
     if request.method == "POST":
         count = services.event_log_clear(by=request.user)
-        messages.success(request, _("%(count)d event log files deleted.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)d event log file deleted.", "%(count)d event log files deleted.", count)
+            % {"count": count},
+        )
         return redirect("accounts:server")
     return render(request, "accounts/event_log_clear.html", {"files": files})
 

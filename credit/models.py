@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smsmotor.singleton import SingletonModel
 
@@ -73,7 +74,7 @@ class CreditSettings(SingletonModel):
 class QueryStatus(models.TextChoices):
     WAITING = "WAITING", _("Waiting for the answer")
     ANSWERED = "ANSWERED", _("Answered")
-    FAILED = "FAILED", _("Failed")
+    FAILED = "FAILED", pgettext_lazy("balance query", "Failed")
 
 
 class BalanceQuery(models.Model):

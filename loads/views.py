@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audited_save
@@ -139,7 +139,11 @@ def load_cancel(request):
     count = services.load_cancel(load=load, by=request.user)
     messages.success(
         request,
-        _("Load %(id)d: %(count)d messages not yet sent were cancelled; sent ones stay for the record.")
+        ngettext(
+            "Load %(id)d: %(count)d message not yet sent was cancelled; sent ones stay for the record.",
+            "Load %(id)d: %(count)d messages not yet sent were cancelled; sent ones stay for the record.",
+            count,
+        )
         % {"id": load.pk, "count": count},
     )
     return redirect(f"{reverse('messaging:outgoing')}?load={load.pk}")

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from messaging.models import MessageStatus, MessagingSettings
 from messaging.phones import normalize_phone
@@ -41,7 +42,9 @@ class OutgoingFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("Send date from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
 
     def __init__(self, data=None, **kwargs):

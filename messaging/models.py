@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from messaging.phones import validate_phone
 from smsmotor.singleton import SingletonModel
@@ -253,7 +254,7 @@ class Notification(models.Model):
     delivered by django-q and retried until the SMTP server takes it (at-least-once)."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
-    to = models.EmailField(_("to"))
+    to = models.EmailField(pgettext_lazy("e-mail recipient", "to"))
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     status = models.CharField(

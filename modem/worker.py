@@ -549,7 +549,10 @@ class Worker:
         self._failures_in_a_row = 0
         self._paused_until = time.monotonic() + LINE_PAUSE
         text = Text(
-            gettext_noop("Out of rotation for %(minutes)d minutes after %(count)d failed sends: %(reason)s"),
+            gettext_noop(
+                "Paused for %(minutes)d min after %(count)d failed sends in a row; the other lines send its "
+                "messages meanwhile. Last error: %(reason)s"
+            ),
             minutes=int(LINE_PAUSE // 60),
             count=FAILURES_BEFORE_ROTATION_OUT,
             reason=reason,

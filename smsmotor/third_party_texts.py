@@ -114,3 +114,49 @@ TEXTS = (
     gettext_noop("Import_Export"),
     gettext_noop("Django Q"),
 )
+
+# Django's own Spanish (es) is Spain's: «Introduzca», «Añadir», «fichero», «carácteres». These are the
+# texts of it that our pages and the administration show, worded as in Latin America («Ingrese»,
+# «Agregar», «archivo», «caracteres»). Check the list when upgrading Django.
+DJANGO_TEXTS = (
+    gettext_noop("Enter a valid value."),
+    gettext_noop("Enter a valid URL."),
+    gettext_noop("Enter a valid integer."),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Enter only digits separated by commas."),
+    gettext_noop("Enter a number."),
+    gettext_noop("File path"),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a valid date."),
+    gettext_noop("Enter a valid time."),
+    gettext_noop("Enter a valid date/time."),
+    gettext_noop("Enter a valid duration."),
+    gettext_noop("No file was submitted. Check the encoding type on the form."),
+    gettext_noop("No file was submitted."),
+    gettext_noop("The submitted file is empty."),
+    gettext_noop("Please either submit a file or check the clear checkbox, not both."),
+    gettext_noop("Upload a valid image. The file you uploaded was either not an image or a corrupted image."),
+    gettext_noop("Enter a list of values."),
+    gettext_noop("Enter a complete value."),
+    gettext_noop("Enter a valid UUID."),
+    gettext_noop(
+        "Please enter the correct %(username)s and password for a staff account. Note that both fields may be case-sensitive."  # noqa: E501 - Django's text, verbatim
+    ),
+    gettext_noop("Addition"),
+    gettext_noop("Added."),
+    gettext_noop("Add %s"),
+    gettext_noop("Click here to select the objects across all pages"),
+    gettext_noop("Add link"),
+    gettext_noop("Add"),
+    gettext_noop("Enter a new password for the user <strong>%(username)s</strong>."),
+    gettext_noop("Add %(name)s"),
+    gettext_noop("Save and add another"),
+    gettext_noop("Add another %(model)s"),
+    gettext_noop("Please enter your new password twice so we can verify you typed it in correctly."),
+    gettext_noop("Enter the same password as before, for verification."),
+    gettext_noop("Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."),
+    gettext_noop("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+    gettext_noop(
+        "Enter a valid username. This value may contain only unaccented lowercase a-z and uppercase A-Z letters, numbers, and @/./+/-/_ characters."  # noqa: E501 - Django's text, verbatim
+    ),
+)

@@ -168,7 +168,7 @@ _OVER_MAXIMUM = gettext_noop(
     "The message gives its text a length of %(length)d, over the maximum of %(maximum)d; what arrived is shown."
 )
 _CUT_SHORT = gettext_noop(
-    "The message arrived incomplete: %(missing)d octet(s) of its text are missing; what arrived is shown."
+    "The message arrived incomplete (bytes missing from its text: %(missing)d); what arrived is shown."
 )
 _HEADER_DOES_NOT_FIT = gettext_noop(
     "The message's header is longer than the message itself; the whole message is shown as text."
@@ -178,7 +178,7 @@ _HEADER_DAMAGED = gettext_noop(
 )
 _COMPRESSED = gettext_noop("The message is compressed, which this system cannot read; its text is not shown.")
 _HALF_CHARACTER = gettext_noop("Half a character at the end of the text was left out.")
-_EXTRA_OCTETS = gettext_noop("The message had %(count)d extra octet(s) at the end; they were ignored.")
+_EXTRA_OCTETS = gettext_noop("The message had extra data at the end (bytes: %(count)d); it was ignored.")
 _SENT_MISSING = gettext_noop("The delivery report does not say when the message was sent.")
 _SENT_UNREADABLE = gettext_noop("The time the delivery report gives for sending was unreadable (%(stamp)s).")
 _DONE_MISSING = gettext_noop("The delivery report does not say when the message was delivered or failed.")
@@ -188,9 +188,7 @@ _DONE_UNREADABLE = gettext_noop(
 _STATUS_MISSING = gettext_noop(
     "The delivery report does not give the outcome; the message is treated as still pending."
 )
-_REPORT_JUNK = gettext_noop(
-    "%(count)d octet(s) at the end of the delivery report were not understood and were ignored."
-)
+_REPORT_JUNK = gettext_noop("The end of the delivery report was not understood and was ignored (bytes: %(count)d).")
 
 
 # --- Hex and octets ---------------------------------------------------------------------------

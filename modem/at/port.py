@@ -44,6 +44,10 @@ PLAIN_ERROR_WAIT = 10.0  # seconds a bare ERROR may mean "not ready yet" (SIMCom
 QUIET = 0.1  # seconds of silence that end the draining of a freshly opened port
 KEEPALIVE_EVERY = 5.0  # seconds between `on_wait` calls while waiting for a slow modem
 
+_UNPLUGGED = gettext_noop(
+    "The modem stopped answering; it may have been unplugged. Check the cable: the system reconnects by itself."
+)
+
 
 class AtPort:
     """One modem's serial line. Not thread-safe: one worker drives it."""
@@ -73,10 +77,24 @@ class AtPort:
         except serial.SerialException as exc:
             text = str(exc).lower()
             if "busy" in text or "lock" in text or "resource temporarily unavailable" in text:
-                raise PortError(gettext_noop("The port is being used by another program."), str(exc)) from exc
+                raise PortError(
+                    gettext_noop(
+                        "The port is being used by another program (often ModemManager): stop that program or "
+                        "choose another port."
+                    ),
+                    str(exc),
+                ) from exc
             if "no such file" in text or "could not open" in text:
-                raise PortError(gettext_noop("The modem is not connected to this port."), str(exc)) from exc
-            raise PortError(gettext_noop("The port could not be opened."), str(exc)) from exc
+                raise PortError(
+                    gettext_noop("There is no modem on this port: check the cable, or use Detect ports to find it."),
+                    str(exc),
+                ) from exc
+            raise PortError(
+                gettext_noop(
+                    "The port could not be opened: check that the system user may use it (the dialout group)."
+                ),
+                str(exc),
+            ) from exc
         return cls(port, **kwargs)
 
     def close(self) -> None:
@@ -90,7 +108,10 @@ class AtPort:
         try:
             self.port.write(data)
         except Exception as exc:  # serial.SerialException, OSError (EIO when unplugged)
-            raise PortError(gettext_noop("The modem stopped answering: it may have been unplugged."), str(exc)) from exc
+            raise PortError(
+                _UNPLUGGED,
+                str(exc),
+            ) from exc
 
     def _fill(self) -> bool:
         """Read what is there (waiting up to the port's timeout); False if nothing came."""
@@ -98,7 +119,10 @@ class AtPort:
             waiting = self.port.in_waiting
             data = self.port.read(waiting or 1)
         except Exception as exc:
-            raise PortError(gettext_noop("The modem stopped answering: it may have been unplugged."), str(exc)) from exc
+            raise PortError(
+                _UNPLUGGED,
+                str(exc),
+            ) from exc
         if data:
             self._buffer += data
             return True
@@ -273,7 +297,12 @@ class AtPort:
                 if heard_at is not None and finals >= 2 and now - heard_at >= 1.0:
                     return True  # no echo, but both lines were answered and the modem is quiet
                 if now - start > max(self.send_timeout, 10.0):
-                    raise PortError(gettext_noop("The modem did not get ready in time."), f"no answer to {marker}")
+                    raise PortError(
+                        gettext_noop(
+                            "The modem did not get ready in time: unplug it, wait ten seconds and plug it in again."
+                        ),
+                        f"no answer to {marker}",
+                    )
                 continue
             heard_at = now
             if line.replace(" ", "").upper() == marker:
@@ -299,7 +328,12 @@ class AtPort:
             except (CommandTimeout, CommandError) as exc:
                 self.synced = True
                 last_error = exc
-        raise PortError(gettext_noop("The device on this port does not answer AT commands."), str(last_error))
+        raise PortError(
+            gettext_noop(
+                "The device on this port does not answer like a modem: try another port (a USB modem shows several)."
+            ),
+            str(last_error),
+        )
 
     def _drain(self, quiet: float, *, limit: float) -> None:
         """Read until the modem has been silent for `quiet` seconds (at most `limit`), keeping notices."""
