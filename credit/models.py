@@ -81,10 +81,14 @@ class BalanceQuery(models.Model):
     """One balance question to the operator and its answer (by USSD or SMS)."""
 
     profile = models.ForeignKey(OperatorProfile, verbose_name=_("operator"), null=True, on_delete=models.SET_NULL)
-    method = models.CharField(_("asked by"), max_length=4, choices=QueryMethod.choices)
+    method = models.CharField(_("asked through"), max_length=4, choices=QueryMethod.choices)
     requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("balance query", "asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     automatic = models.BooleanField(_("daily query"), default=False)
     notify_email = models.EmailField(_("send answer to"), blank=True)

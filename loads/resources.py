@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import fields
 
 from loads.models import Load
@@ -19,7 +20,7 @@ class LoadResource(SafeResource):
     messages_created = fields.Field(attribute="messages_created", column_name=_("Messages"))
     rows_rejected = fields.Field(attribute="rows_rejected", column_name=_("Rejected"))
     segments = fields.Field(attribute="segments", column_name=_("Segments"))
-    cancelled_count = fields.Field(attribute="cancelled_count", column_name=_("Cancelled"))
+    cancelled_count = fields.Field(attribute="cancelled_count", column_name=pgettext_lazy("count", "Cancelled"))
 
     class Meta:
         model = Load

@@ -169,7 +169,7 @@ class _Planner:
                 plan.reject(
                     row.number,
                     Text(
-                        gettext_noop("The message takes %(parts)d SMS; at most %(max)d are allowed: shorten it."),
+                        gettext_noop("The message takes %(parts)d SMS; the most allowed is %(max)d: shorten it."),
                         parts=planned.segments,
                         max=max_parts,
                     ),
@@ -624,12 +624,19 @@ def load_summary_notify(load: Load) -> None:
             },
             _("Reference date: %(date)s")
             % {"date": load.reference_date.strftime("%d/%m/%Y") if load.reference_date else "-"},
-            _("Rows read: %(n)d") % {"n": load.rows_read},
-            _("Messages created: %(n)d (%(segments)d SMS)") % {"n": load.messages_created, "segments": load.segments},
-            _("Rows rejected: %(n)d") % {"n": load.rows_rejected},
+            *load_counts(load),
         ]
         lines += [_("  row %(row)d: %(reason)s") % item for item in load.rejections[:200]]
     notification_queue(kind=NotificationKind.LOAD, to=address, subject=subject, body="\n".join(lines))
+
+
+def load_counts(load: Load) -> list[str]:
+    """What a load made of its rows, as labelled figures ("Rows read: 1" reads right in any number)."""
+    return [
+        _("Rows read: %(n)d") % {"n": load.rows_read},
+        _("Messages created: %(n)d (%(segments)d SMS)") % {"n": load.messages_created, "segments": load.segments},
+        _("Rows rejected: %(n)d") % {"n": load.rows_rejected},
+    ]
 
 
 AUTOMATIC_LOAD_SCHEDULE = "smsmotor: automatic load"

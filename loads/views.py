@@ -88,8 +88,7 @@ def erp_load(request):
         return settings_page(request, erp_form=form)
     messages.success(
         request,
-        _("Load %(id)d stored: %(messages)d messages (%(segments)d SMS), %(rejected)d rows rejected.")
-        % {"id": load.pk, "messages": load.messages_created, "segments": load.segments, "rejected": load.rows_rejected},
+        " ".join([_("Load %(id)d stored.") % {"id": load.pk}, *(f"{line}." for line in services.load_counts(load))]),
     )
     return redirect("loads:history")
 
@@ -115,7 +114,15 @@ def integration(request):
         if request.POST.get("action") == "test":
             try:
                 rows = erp.test_connection(source)
-                messages.success(request, _("Connected: the query returns %(rows)d rows for today.") % {"rows": rows})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Connected: the query returns %(rows)d row for today.",
+                        "Connected: the query returns %(rows)d rows for today.",
+                        rows,
+                    )
+                    % {"rows": rows},
+                )
             except erp.ErpError as error:
                 messages.error(request, str(error))
         else:
@@ -211,8 +218,7 @@ def excel_confirm(request):
         excel.upload_discard(pending["key"])
     messages.success(
         request,
-        _("Load %(id)d stored: %(messages)d messages (%(segments)d SMS), %(rejected)d rows rejected.")
-        % {"id": load.pk, "messages": load.messages_created, "segments": load.segments, "rejected": load.rows_rejected},
+        " ".join([_("Load %(id)d stored.") % {"id": load.pk}, *(f"{line}." for line in services.load_counts(load))]),
     )
     return redirect("loads:history")
 

@@ -314,8 +314,8 @@ class MessagingSettings(SingletonModel):
     )
 
     class Meta:
-        verbose_name = _("messages settings")
-        verbose_name_plural = _("messages settings")
+        verbose_name = _("messaging settings")
+        verbose_name_plural = _("messaging settings")
 
     def __str__(self) -> str:
         return str(_("Messages settings"))

@@ -3,6 +3,7 @@ import datetime
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smsmotor.fields import EncryptedTextField
 from smsmotor.texts import render as render_text
@@ -131,7 +132,12 @@ class ModemCommand(models.Model):
     status = models.CharField(_("state"), max_length=10, choices=CommandStatus.choices, default=CommandStatus.PENDING)
     result = models.JSONField(_("result"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("asked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=pgettext_lazy("modem command", "asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)

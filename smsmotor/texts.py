@@ -34,7 +34,7 @@ class Text:
         self.msgid = msgid
         self.plural = plural
         self.count = count
-        if plural:
+        if plural or count is not None:
             params.setdefault("count", count)  # the %(count)d of the sentence
         self.params = params
 

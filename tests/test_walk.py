@@ -7,6 +7,7 @@ required field the page filled with a value the browser rejects (a date rendered
 an <input type="date"> shows blank), and, in Spanish, any English word of ours on the page.
 """
 
+import base64
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from modem.models import Modem
 from smsmotor.navigation import DATA_TABS, TOOLBAR
 from smsmotor.test import PASSWORD, make_user
 from tests.test_browser import CHROMIUM, FLAGS
+from tests.test_guide import guide_shots
 
 ARTIFACTS = Path(os.environ["TEST_ARTIFACTS"])
 CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -36,7 +38,34 @@ ALLOWED_WORDS = {
     "online", "email", "gsm", "ucs", "dbm", "usb", "url", "api", "ok",
     "english",  # the language selector names each language in its own language
 }  # fmt: skip
+# Nouns our pages count, whether or not a plural text of ours names them yet.
+COUNTED_NOUNS = {
+    "mensajes", "filas", "partes", "cargas", "usuarios", "archivos", "minutos", "segundos", "horas", "días",
+    "messages", "rows", "parts", "loads", "users", "files", "minutes", "seconds", "hours", "days",
+}  # fmt: skip
 FINAL_OR_SENT = {"es": ("Enviado", "Entregado"), "en": ("Sent", "Delivered")}
+
+
+GUIDE_PICTURES = Path(__file__).resolve().parent.parent / "docs" / "img"
+PICTURE_TOLERANCE = 0.015  # mean grey difference (0 to 1) at 64x64: the same page differs by < 0.003, another by > 0.03
+PICTURE_DISTANCE = """async ([one, other]) => {
+    const load = (source) => new Promise((done, fail) => {
+        const image = new Image(); image.onload = () => done(image); image.onerror = fail; image.src = source; });
+    const [a, b] = await Promise.all([load(one), load(other)]);
+    const grey = (image) => {
+        const canvas = document.createElement('canvas'); canvas.width = canvas.height = 64;
+        const context = canvas.getContext('2d'); context.drawImage(image, 0, 0, 64, 64);
+        const rgba = context.getImageData(0, 0, 64, 64).data, values = [];
+        for (let i = 0; i < rgba.length; i += 4) values.push((rgba[i] + rgba[i + 1] + rgba[i + 2]) / 3 / 255);
+        return values; };
+    const [x, y] = [grey(a), grey(b)];
+    const distance = x.reduce((sum, value, i) => sum + Math.abs(value - y[i]), 0) / x.length;
+    return {distance, widths: [a.width, b.width], heights: [a.height, b.height]};
+}"""
+
+
+def data_url(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
 def english_words() -> set[str]:
@@ -52,12 +81,28 @@ def english_words() -> set[str]:
     return english - spanish - ALLOWED_WORDS
 
 
+def plural_words() -> set[str]:
+    """The words that follow a count in the plural forms of our texts and differ from the singular
+    ("mensajes", "filas", "messages"): "1 mensajes" on a page is a count without plural handling."""
+    catalogue = polib.pofile(str(CATALOGUE))
+    words = set()
+    for entry in catalogue:
+        if entry.obsolete or not entry.msgid_plural:
+            continue
+        for one, many in ((entry.msgid, entry.msgid_plural), (entry.msgstr_plural[0], entry.msgstr_plural[1])):
+            after = re.compile(r"%(?:\(\w+\))?d\s+([^\W\d_]+)")
+            words |= {word.lower() for word in after.findall(many)} - {word.lower() for word in after.findall(one)}
+    return words | COUNTED_NOUNS
+
+
 class WalkTestCase(StaticLiveServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.enterClassContext(mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
         cls.english = english_words()
+        nouns = "|".join(sorted(plural_words()))
+        cls.plurals = re.compile(rf"(?<![\d.,])\b1\s+(?:{nouns})\b|\w\((?:s|es)\)", re.IGNORECASE)
         cls.profile = tempfile.mkdtemp(prefix="chromium-")
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch_persistent_context(
@@ -135,6 +180,8 @@ class WalkTestCase(StaticLiveServerTestCase):
             words = set(re.findall(r"[^\W\d_]{4,}", text.lower()))
             untranslated = sorted(words & self.english)
             self.assertEqual(untranslated, [], f"{name}: English on a Spanish page ({self.page.url})")
+        shown = self.page.evaluate("() => document.body.innerText")
+        self.assertEqual(self.plurals.findall(shown), [], f"{name}: a count without plural handling")
         self.count += 1
         self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
         self.assertEqual(self.problems, [], name)
@@ -246,8 +293,25 @@ class WalkTestCase(StaticLiveServerTestCase):
         self.step("excel-loaded")
         self.assertTrue(OutgoingMessage.objects.filter(load__created_by=self.operator).exists())
 
+    def compare_guide_pictures(self) -> None:
+        """The guide's pictures (docs/img) still look like the pages the walk just saw: each is
+        shrunk to 64x64 grey pixels beside the fresh screenshot; a moved or new part of the page
+        makes them differ. scripts/guide_screenshots.sh replaces them with the fresh ones."""
+        self.page.goto("about:blank")  # no Content-Security-Policy on images from data: here
+        for step, picture in guide_shots().items():
+            fresh = next(self.folder.glob(f"*-{step}.png"))
+            kept = GUIDE_PICTURES / f"{picture}.png"
+            figures = self.page.evaluate(PICTURE_DISTANCE, [data_url(fresh), data_url(kept)])
+            self.assertEqual(figures["widths"][0], figures["widths"][1], picture)
+            ratio = figures["heights"][0] / figures["heights"][1]
+            self.assertTrue(
+                0.8 < ratio < 1.25 and figures["distance"] < PICTURE_TOLERANCE,
+                f"docs/img/{picture}.png no longer looks like the page ({figures}): run scripts/guide_screenshots.sh",
+            )
+
     def test_a_new_user_walks_every_tab_in_spanish(self):
         self.walk("es")
+        self.compare_guide_pictures()
 
     def test_a_new_user_walks_every_tab_in_english(self):
         self.walk("en")

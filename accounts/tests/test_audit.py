@@ -81,7 +81,7 @@ class AuditTrailTestCase(BaseTestCase):
         self.client.post(reverse("credit:settings"), {"action": "reset"})
         page = self.client.get(reverse("accounts:audit"), {"action": AuditAction.SETTINGS})
         self.assertContains(page, "alice")
-        self.assertContains(page, "contador")
+        self.assertContains(page, "Contador de mensajes")
         self.assertEqual(len(page.context["page"]), 1)
         self.assertEqual(
             len(self.client.get(reverse("accounts:audit"), {"action": AuditAction.LOAD}).context["page"]), 0

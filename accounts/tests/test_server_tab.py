@@ -90,7 +90,7 @@ class SmtpAccountTestCase(BaseTestCase):
     def test_a_closed_port_and_an_unknown_host_are_explained(self):
         closed = SmtpServer().port  # nothing listens there
         self.configure(smtp_port=closed)
-        self.assertIn(f"127.0.0.1 puerto {closed}", self.send_test())
+        self.assertIn(f"127.0.0.1, puerto {closed}", self.send_test())
         self.configure(smtp_host="smtp.no-such-host.invalid")
         self.assertIn("smtp.no-such-host.invalid", self.send_test())
 

@@ -197,7 +197,7 @@ class Grid:
             )
         if self.cells > MAX_CELLS:
             raise too_big(
-                gettext("the sheet “%(sheet)s” spans %(rows)d rows by %(columns)d columns.")
+                gettext("the sheet “%(sheet)s” has too many cells (rows: %(rows)d, columns: %(columns)d).")
                 % {"sheet": sheet_name, "rows": self.last_row - self.first_row + 1, "columns": width}
             )
         if self.text_bytes > MAX_CELL_TEXT_BYTES:

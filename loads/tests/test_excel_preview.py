@@ -144,7 +144,7 @@ class ExcelPreviewTestCase(UploadsFolderMixin, BaseTestCase):
             preview = self.preview(content, "carga.xlsx").context["preview"]
 
         self.assertEqual(preview.message_count, 1)
-        reason = es("The message takes %(parts)d SMS; at most %(max)d are allowed: shorten it.", parts=4, max=3)
+        reason = es("The message takes %(parts)d SMS; the most allowed is %(max)d: shorten it.", parts=4, max=3)
         self.assertEqual([(item["row"], item["reason"]) for item in preview.rejected], [(2, reason)])
         self.assertEqual(preview.rejected[0]["reason_stored"]["params"], {"parts": 4, "max": 3})  # for other readers
         self.assertEqual(self.preview(content, "carga.xlsx").context["preview"].message_count, 2)  # 10 by default

@@ -28,6 +28,21 @@ class StoredTextTestCase(TestCase):
             self.assertIn("+CMS ERROR: 41", render(stored))
             self.assertNotIn("Temporary", render(stored))
 
+    def test_a_count_without_a_plural_form_is_still_a_parameter(self):
+        text = Text(gettext_noop("Sending paused for %(minutes)d minutes: %(reason)s"), minutes=10, reason="x")
+        paused = Text(
+            gettext_noop(
+                "Paused for %(minutes)d min after %(count)d failed sends in a row; the other lines send its "
+                "messages meanwhile. Last error: %(reason)s"
+            ),
+            minutes=10,
+            count=5,
+            reason=text,
+        )
+        with translation.override("es"):
+            self.assertTrue(render(paused.stored()).startswith("En pausa por 10 min después de 5 envíos fallidos"))
+            self.assertNotIn("%(", render(paused.stored()))
+
     def test_a_result_written_by_a_spanish_worker_reads_in_english(self):
         message = OutgoingMessage.objects.create(phone="+59170000288", text="Hola")
         message_transition(message.pk, old=MessageStatus.PENDING, new=MessageStatus.QUEUED)

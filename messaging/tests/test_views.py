@@ -62,7 +62,7 @@ class OutgoingTabTestCase(BaseTestCase):
     def test_the_table_shows_the_seed_columns(self):
         self.login(self.alice)
         response = self.client.get(reverse("messaging:outgoing"))
-        for column in ["Estado", "Enviado", "Enviar", "Teléfono", "Mensaje", "Resultado", "Tipo", "ID carga"]:
+        for column in ["Estado", "Enviado", "Fecha de envío", "Teléfono", "Mensaje", "Resultado", "Tipo", "ID carga"]:
             self.assertContains(response, column)
 
 

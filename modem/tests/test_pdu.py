@@ -693,7 +693,7 @@ class BrokenPduTestCase(unittest.TestCase):
             notes_of(submit),
             [
                 "The message gives its text a length of 160, over the maximum of 140; what arrived is shown.",
-                "The message arrived incomplete: 150 octet(s) of its text are missing; what arrived is shown.",
+                "The message arrived incomplete (bytes missing from its text: 150); what arrived is shown.",
             ],
         )
 
@@ -711,7 +711,7 @@ class BrokenPduTestCase(unittest.TestCase):
         # 00 | 01 or 41 (UDHI) | 00 MR | 00 81: no digits | 00 PID | DCS | UDL | user data
         cases = {
             # UDL 5 septets, one octet there: gammu reads "A" too.
-            "000100008100000541": ("A", None, ["The message arrived incomplete: 4 octet(s)"]),
+            "000100008100000541": ("A", None, ["The message arrived incomplete (bytes missing from its text: 4)"]),
             # UCS-2, UDL 13: header 06 08 04 0001 01 01 (16-bit reference 1, part 1 of 1) and "AB", 2 missing.
             "004100008100080D0608040001010100410042": ("AB", Concat(1, 1, 1), ["The message arrived incomplete"]),
             # UCS-2, UDL 4: "A" and a lone FF, half of a character.
@@ -853,7 +853,7 @@ class TolerantDecodingTestCase(unittest.TestCase):
         deliver = pdu.decode("0791534850020200040C9153486507895500006090608164138004D4F29C0E" + "FFFFFF")
         self.assertEqual((deliver.text, deliver.sender), ("Test", "+358456709855"))
         self.assertEqual(deliver.notes, (pdu.Note(pdu._EXTRA_OCTETS, {"count": 3, "octets": "FFFFFF"}),))
-        self.assertEqual(notes_of(deliver), ["The message had 3 extra octet(s) at the end; they were ignored."])
+        self.assertEqual(notes_of(deliver), ["The message had extra data at the end (bytes: 3); it was ignored."])
         # A length octet that understates: UDL 9 for 9 octets, so one octet is left over.
         submit = pdu.decode(self.hellohello.replace("AA0A", "AA09"))
         self.assertEqual((submit.text, len(submit.notes)), ("hellohell", 1))
@@ -964,7 +964,7 @@ class TolerantDecodingTestCase(unittest.TestCase):
 class NoteTestCase(unittest.TestCase):
     def test_it_renders_the_english_sentence_and_keeps_its_parameters(self):
         note = pdu.Note(pdu._EXTRA_OCTETS, {"count": 2, "octets": "FFFF"})
-        self.assertEqual(str(note), "The message had 2 extra octet(s) at the end; they were ignored.")
+        self.assertEqual(str(note), "The message had extra data at the end (bytes: 2); it was ignored.")
         self.assertEqual(note.params["octets"], "FFFF")
         self.assertEqual(pdu.Note(pdu._STATUS_MISSING).params, {})
 

@@ -76,7 +76,7 @@ class RoutingWorkerTestCase(WorkerTestCase):
         self.send_all()
         self.modem.refresh_from_db()
         self.assertEqual(self.modem.state, ModemState.ERROR)
-        self.assertIn("rotación", self.modem.last_error)
+        self.assertIn("En pausa por 10 min después de 5 envíos fallidos seguidos", self.modem.last_error)
         self.assertFalse(self.worker.sending_allowed())
         states = {OutgoingMessage.objects.get(pk=m.pk).status for m in messages}
         self.assertEqual(states, {S.QUEUED})  # nothing lost: waiting for another modem or a retry

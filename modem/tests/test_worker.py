@@ -227,7 +227,7 @@ class ErrorsTestCase(WorkerTestCase):
         self.send_all()
         bad.refresh_from_db()
         self.assertEqual(bad.status, S.FAILED)
-        self.assertIn("no se puede codificar", bad.result)
+        self.assertIn("no se puede preparar para el envío", bad.result)
         self.assertIn(OutgoingMessage.objects.get(pk=good.pk).status, (S.SENT, S.DELIVERED))
 
     def test_a_disabled_modem_does_not_send(self):

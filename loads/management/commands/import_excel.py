@@ -50,15 +50,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self._print_rejected(load.rejections)
         self.stdout.write(_("Load %(id)d") % {"id": load.pk})
-        self.stdout.write(
-            _("%(rows)d rows read, %(messages)d messages, %(rejected)d rejected, %(segments)d SMS")
-            % {
-                "rows": load.rows_read,
-                "messages": load.messages_created,
-                "rejected": load.rows_rejected,
-                "segments": load.segments,
-            }
-        )
+        for line in services.load_counts(load):
+            self.stdout.write(line)
 
     def _print_rejected(self, rejected: list[dict]) -> None:
         for item in rejected:
