@@ -106,7 +106,12 @@ class WalkTestCase(StaticLiveServerTestCase):
         cls.profile = tempfile.mkdtemp(prefix="chromium-")
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch_persistent_context(
-            cls.profile, executable_path=CHROMIUM, headless=True, args=FLAGS, viewport={"width": 1366, "height": 900}
+            cls.profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1366, "height": 900},
+            locale="es-BO",  # a browser in Bolivia (without chromium-l10n, time fields still show 12-hour)
         )
 
     @classmethod
@@ -183,7 +188,10 @@ class WalkTestCase(StaticLiveServerTestCase):
         shown = self.page.evaluate("() => document.body.innerText")
         self.assertEqual(self.plurals.findall(shown), [], f"{name}: a count without plural handling")
         self.count += 1
+        # The status bar sticks to the window's foot: in a picture of the whole page it goes last (css).
+        self.page.evaluate("document.documentElement.classList.add('whole-page')")
         self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+        self.page.evaluate("document.documentElement.classList.remove('whole-page')")
         self.assertEqual(self.problems, [], name)
 
     def log_in(self, username: str) -> None:
