@@ -12,7 +12,7 @@ from modem.sim.profiles import PROFILES
 LA_PAZ = timezone(timedelta(hours=-4))  # Bolivia: UTC-4 all year
 
 # Bolivian operators (MCC 736) and their MNC.
-OPERATORS = {"ENTEL": "73601", "VIVA": "73602", "TIGO": "73603"}
+OPERATORS = {"ENTEL": "73602", "VIVA": "73601", "TIGO": "73603"}  # Bolivia: MCC 736; Nuevatel (Viva) 01, Entel 02
 
 # What the network answers a prepaid line without credit: RP-cause 21 "Short message transfer
 # rejected" (3GPP TS 24.011), which the modem passes on as +CMS ERROR: 21.
@@ -97,7 +97,7 @@ class Settings:
 
     @property
     def imsi_or_default(self) -> str:
-        return self.imsi or OPERATORS.get(self.operator.upper(), "73601") + "0123456789"
+        return self.imsi or OPERATORS.get(self.operator.upper(), "73602") + "0123456789"
 
     @property
     def operator_numeric(self) -> str:

@@ -97,7 +97,7 @@ class SimulatedModemTestCase(SimpleTestCase):
         self.assertEqual(port.at("AT+CGMM"), "\r\nE173\r\n\r\nOK\r\n")
         self.assertEqual(port.at("AT+CGMR"), "\r\n11.126.85.00.209\r\n\r\nOK\r\n")
         self.assertRegex(port.at("AT+CGSN"), r"^\r\n\d{15}\r\n\r\nOK\r\n$")
-        self.assertEqual(port.at("AT+CIMI"), "\r\n736010123456789\r\n\r\nOK\r\n")
+        self.assertEqual(port.at("AT+CIMI"), "\r\n736020123456789\r\n\r\nOK\r\n")
         self.assertRegex(port.at("ATI"), r"Manufacturer: huawei\r\nModel: E173\r\nRevision: .*\r\nIMEI: \d{15}")
 
     def test_it_reports_signal_registration_and_operator(self):

@@ -6,6 +6,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 
 from modem.sim.control import ControlServer
+from modem.sim.hilink import SimulatedStick
 from modem.sim.profiles import PROFILES
 from modem.sim.settings import NO_CREDIT_CODE, SIM_STATES
 from modem.sim.simulator import SimulatedModem
@@ -16,7 +17,8 @@ PROFILE_HELP = "; ".join(f"{name}: {profile.family} {profile.models}" for name, 
 class Command(BaseCommand):
     help = (
         "Run a simulated USB GSM modem or phone (one of the --profile families) on a pseudo-terminal "
-        "until SIGTERM/Ctrl+C. Prints the device on the first line; --link makes a stable path to it."
+        "until SIGTERM/Ctrl+C. Prints the device on the first line; --link makes a stable path to it. "
+        "With --hilink, a simulated Huawei HiLink LTE stick on a loopback port instead (prints its URL)."
     )
     requires_system_checks = []  # it touches neither the database nor the apps
 
@@ -43,8 +45,15 @@ class Command(BaseCommand):
             "--boot-urcs", action=argparse.BooleanOptionalAction, help="Start-up notices (default: the profile's)"
         )
         parser.add_argument("--seed", type=int, help="Make the error rate repeatable")
+        parser.add_argument(
+            "--hilink", action="store_true", help="A HiLink stick (HTTP/XML API on 127.0.0.1) instead of an AT modem"
+        )
+        parser.add_argument("--http-port", type=int, default=0, help="With --hilink: the port (default: a free one)")
+        parser.add_argument("--password", help="With --hilink: the stick's web password (default: none)")
 
     def handle(self, *args, **opts):
+        if opts["hilink"]:
+            return self.serve_hilink(opts)
         try:
             modem = SimulatedModem(
                 latency=0.0 if opts["zero_latency"] else opts["latency"],
@@ -65,32 +74,59 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         link = opts["link"] and os.path.abspath(opts["link"])
         control_path = opts["control"] or (link and f"{link}.ctl")
-        self.stopping = threading.Event()
-        signal.signal(signal.SIGTERM, self.on_signal)
-        signal.signal(signal.SIGINT, self.on_signal)
+        self.catch_signals()
 
         try:
             device = modem.start(link)
         except FileExistsError as exc:
             raise CommandError(str(exc)) from exc
         control = ControlServer(modem, control_path) if control_path else None
+        description = (
+            f"Simulated {modem.settings.manufacturer} {modem.settings.model} on {device}"
+            + (f", linked from {link}" if link else "")
+            + (f", control socket {control_path}" if control else "")
+        )
+        self.serve_until_signal(modem, control, device, description)
+
+    def serve_hilink(self, opts):
+        """A HiLink stick; --control serves the same JSON commands as for a modem (inject_sms, unplug,
+        replug, set, sent, reports, stored, status)."""
+        self.catch_signals()
+        try:
+            stick = SimulatedStick(
+                latency=0.0 if opts["zero_latency"] else opts["latency"],
+                password=opts["password"],
+                operator=opts["operator"].upper(),
+                seed=opts["seed"],
+            )
+            url = stick.start(port=opts["http_port"])
+        except (ValueError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        control = ControlServer(stick, opts["control"]) if opts["control"] else None
+        description = f"Simulated HiLink {stick.settings.device_name} at {url}" + (
+            f", control socket {opts['control']}" if control else ""
+        )
+        self.serve_until_signal(stick, control, url, description)
+
+    def serve_until_signal(self, simulator, control, first_line, description):
+        """Say where the simulator is and serve until SIGTERM/Ctrl+C; then stop it and its control socket."""
         try:
             if control is not None:
                 control.start()
-            self.stdout.write(device)
-            self.stdout.write(
-                f"Simulated {modem.settings.manufacturer} {modem.settings.model} on {device}"
-                + (f", linked from {link}" if link else "")
-                + (f", control socket {control_path}" if control else "")
-                + ". Ctrl+C stops it."
-            )
+            self.stdout.write(first_line)
+            self.stdout.write(f"{description}. Ctrl+C stops it.")
             self.stdout.flush()
             while not self.stopping.wait(0.5):
                 pass
         finally:
             if control is not None:
                 control.stop()
-            modem.stop()
+            simulator.stop()
+
+    def catch_signals(self):
+        self.stopping = threading.Event()
+        signal.signal(signal.SIGTERM, self.on_signal)
+        signal.signal(signal.SIGINT, self.on_signal)
 
     def on_signal(self, signum, frame):
         self.stopping.set()
