@@ -146,7 +146,9 @@ class SentPart(models.Model):
     message = models.ForeignKey(OutgoingMessage, on_delete=models.CASCADE, related_name="parts")
     sequence = models.PositiveSmallIntegerField(_("part"))
     modem = models.ForeignKey("modem.Modem", on_delete=models.CASCADE, related_name="+")
-    reference = models.PositiveSmallIntegerField(_("modem reference"))
+    # The line's reference for the part: the modem's TP-MR (0-255, reused), an SMPP message id...;
+    # "" where the line gives none (a HiLink stick): its reports are matched by number and time.
+    reference = models.CharField(_("modem reference"), max_length=64, blank=True, default="")
     sent_at = models.DateTimeField(_("sent at"))
     report_status = models.PositiveSmallIntegerField(_("report status"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)

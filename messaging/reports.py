@@ -2,7 +2,9 @@
 
 A report names the modem's message reference (TP-MR: 0-255, reused), the recipient and the time
 the service centre took the message. It goes to the newest unreported part sent by that modem
-with that reference to that number. A worker killed after the modem took a message but before
+with that reference to that number. Lines that give no reference (a HiLink stick) send reports
+that name only the recipient and the time: such a report goes to the oldest unreported part sent
+by that line to that number. A worker killed after the modem took a message but before
 it recorded the references leaves an UNKNOWN message with no parts: its reports are matched by
 recipient and by the time the message was handed to the modem, and its parts recorded then.
 
@@ -31,7 +33,7 @@ HANDOVER_WINDOW = datetime.timedelta(minutes=15)
 
 @dataclasses.dataclass(frozen=True)
 class Report:
-    reference: int
+    reference: str  # "" when the line gives none
     status: int
     delivered: bool
     final: bool
@@ -60,7 +62,12 @@ def delivery_reports_record(*, modem, reports: list[Report], now) -> set[int]:
     reports = [report for report in reports if report.final]  # "still trying" is followed by a final one
     if not reports:
         return set()
-    matched, unmatched = _match_by_reference(modem, reports, now)
+    reports = [dataclasses.replace(report, reference=str(report.reference)) for report in reports]
+    matched, unmatched = _match_by_reference(modem, [report for report in reports if report.reference], now)
+    without, unmatched = _match_without_reference(
+        modem, unmatched + [report for report in reports if not report.reference], now
+    )
+    matched += without
     matched += _match_by_number(modem, unmatched, now)
     by_status: dict[int, list[int]] = {}
     for part_id, _message_id, report in matched:
@@ -94,6 +101,41 @@ def _match_by_reference(modem, reports: list[Report], now) -> tuple[list, list[R
     return matched, unmatched
 
 
+def _match_without_reference(modem, reports: list[Report], now) -> tuple[list, list[Report]]:
+    """Reports without a reference: the oldest unreported part to that number with no reference."""
+    asking = [report for report in reports if not report.reference and _subscriber_digits(report.recipient)]
+    if not asking:
+        return [], reports
+    numbers = Q()
+    for report in asking:
+        numbers |= Q(message__phone__endswith=_subscriber_digits(report.recipient))
+    candidates = list(
+        SentPart.objects.filter(modem=modem, reference="", reported_at__isnull=True)
+        .filter(sent_at__gte=now - REFERENCE_WINDOW)
+        .filter(numbers)
+        .order_by("sent_at", "id")
+        .values_list("id", "message_id", "message__phone", "sent_at")
+    )
+    asked = {id(report) for report in asking}
+    matched, unmatched = [], [report for report in reports if id(report) not in asked]
+    for report in asking:
+        part = next(
+            (
+                candidate
+                for candidate in candidates
+                if _same_number(candidate[2], report.recipient)
+                and (report.submitted_at is None or candidate[3] <= report.submitted_at + HANDOVER_WINDOW)
+            ),
+            None,
+        )
+        if part is None:
+            unmatched.append(report)
+            continue
+        candidates.remove(part)
+        matched.append((part[0], part[1], report))
+    return matched, unmatched
+
+
 def _match_by_number(modem, reports: list[Report], now) -> list:
     """Reports of UNKNOWN messages whose references were never recorded: by number and time."""
     reports = [report for report in reports if _subscriber_digits(report.recipient)]
@@ -121,13 +163,17 @@ def _match_by_number(modem, reports: list[Report], now) -> list:
         if best is None:
             continue
         message_id, _phone, handed_at, _segments = best
-        sequence = 1 + sum(1 for (other, _ref) in taken if other == message_id)
+        sequence = 1 + _parts_taken(taken, message_id)
         part = SentPart.objects.create(
             message_id=message_id, sequence=sequence, modem=modem, reference=report.reference, sent_at=handed_at
         )
-        taken[(message_id, report.reference)] = 1
+        taken[(message_id, report.reference)] = taken.get((message_id, report.reference), 0) + 1
         matched.append((part.pk, message_id, report))
     return matched
+
+
+def _parts_taken(taken: dict, message_id: int) -> int:
+    return sum(count for (other, _ref), count in taken.items() if other == message_id)
 
 
 def _closest(report: Report, candidates: list, taken: dict):
@@ -135,7 +181,12 @@ def _closest(report: Report, candidates: list, taken: dict):
     fitting = [
         candidate
         for candidate in candidates
-        if _same_number(candidate[1], report.recipient) and (candidate[0], report.reference) not in taken
+        if _same_number(candidate[1], report.recipient)
+        and (
+            (candidate[0], report.reference) not in taken
+            if report.reference
+            else _parts_taken(taken, candidate[0]) < candidate[3]  # no reference: while parts are missing
+        )
     ]
     if report.submitted_at is not None:
         fitting = [c for c in fitting if abs(c[2] - report.submitted_at) <= HANDOVER_WINDOW]

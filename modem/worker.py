@@ -1,8 +1,11 @@
-"""The modem worker: one process drives one modem, sending and receiving.
+"""The modem worker: one process drives one line (an AT modem, a HiLink stick...), sending and
+receiving through the line's transport (`modem.transports`), the only thing it talks to.
 
 `run_modem` builds a Worker and calls run(). One unit of work per method, each returning
 whether it found work; a signal only sets a flag, so a message in hand is always finished
-(or released) before the worker stops.
+(or released) before the worker stops. The worker owns each message's fate in the database:
+it is marked handed before the transport's step that may send it, and an answer that may or
+may not mean "sent" makes it UNKNOWN, never a silent retry.
 """
 
 from __future__ import annotations
@@ -24,21 +27,25 @@ from credit import services as credit
 from messaging import reports as delivery
 from messaging import services as messaging
 from messaging.models import MessagingSettings, OutgoingMessage, SentPart
-from modem.at import errors, pdu
-from modem.at.driver import (
-    AtModem,
-    MessageReceived,
-    NewMessage,
-    ReportReceived,
-    ReportStored,
-    Ring,
-    StoredMessage,
-    UssdReply,
-)
-from modem.at.errors import CmsError, CommandError, CommandTimeout, ErrorKind, ModemError, PortError, gettext_noop
+from modem.lines import transport_for
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState, WaitingReason
 from modem.ports import detect_ports
 from modem.routing import reserved_for_others
+from modem.transports.base import (
+    Call,
+    DeliveryReport,
+    ErrorKind,
+    Event,
+    Incoming,
+    SecretRejected,
+    SubmitFailed,
+    Transport,
+    TransportError,
+    Unencodable,
+    Unreadable,
+    UssdAnswer,
+    gettext_noop,
+)
 from smsmotor.texts import Text, as_text, plural_noop
 
 logger = logging.getLogger("smsmotor.modem")
@@ -58,9 +65,8 @@ FAILURES_BEFORE_ROTATION_OUT = 5
 ACTIVITY_KEPT = datetime.timedelta(days=7)  # the Processing tab is live activity; the event log keeps the rest
 IDLE_WAIT = 0.5  # seconds of waiting for the modem when there is nothing to send
 CLAIM_BATCH = 20  # messages claimed at once at full speed
-# +CMS refusals that say more about the line than about the message (no credit, barred): after
-# a few in a row the modem pauses instead of failing the whole queue at modem speed.
-LINE_REFUSALS = {8, 10, 21, 69}
+# Refusals that say more about the line than about the message (no credit, barred; the transport
+# says which): after a few in a row the line pauses instead of failing the whole queue at its speed.
 LINE_REFUSALS_BEFORE_PAUSE = 3
 LINE_PAUSE = 600.0
 
@@ -78,11 +84,12 @@ class MessageTakenAway(Exception):
     """The claimed message is no longer ours (recovered by another worker, cancelled)."""
 
 
-def reason_text(error: ModemError) -> Text:
-    """The error as a sentence (translated when shown), with the modem's own words."""
+def reason_text(error: TransportError) -> Text:
+    """The error as a sentence (translated when shown), with the device's own words."""
+    reason = Text(error.reason, **error.params)
     if error.detail:
-        return Text("%(reason)s (%(detail)s)", reason=Text(error.reason), detail=error.detail)
-    return Text(error.reason)
+        return Text("%(reason)s (%(detail)s)", reason=reason, detail=error.detail)
+    return reason
 
 
 class Pacer:
@@ -113,15 +120,25 @@ class Pacer:
 
 
 class Worker:
-    def __init__(self, *, modem: Modem, exit_when_idle: bool = False, ignore_window: bool = False, simulator=None):
+    def __init__(
+        self,
+        *,
+        modem: Modem,
+        exit_when_idle: bool = False,
+        ignore_window: bool = False,
+        simulator=None,
+        open_line=transport_for,
+    ):
         self.modem = modem
+        # Builds the transport from the modem's settings at each connection (tests pass their own).
+        self.open_line = open_line
         # The simulated modem this worker drives (run_modem --simulator), for the demo's commands.
         self.simulator = simulator
         # Only for the demo's simulated modem: a real modem always obeys the send window.
         self.ignore_window = ignore_window
         self.exit_when_idle = exit_when_idle
         self.shutdown = False
-        self.at: AtModem | None = None
+        self.line: Transport | None = None
         self.started_at = timezone.now()
         self.host = socket.gethostname()
         self.settings: MessagingSettings | None = None
@@ -136,12 +153,11 @@ class Worker:
         self.licence_ok = True
         self._segments_unreported = 0  # for the Credit tab's counter, reported with the heartbeat
         self._failures_in_a_row = 0
-        # A PIN the SIM refused: never tried again (three wrong ones block the SIM) until it changes.
-        self._reports_stored = False  # the modem announced reports in its memory (+CDSI): read them soon
         self._waiting: tuple[str, datetime.datetime | None] = ("", None)  # as published
-        self._rejected_pin = ""
+        # A PIN or password the device refused: never tried again (three wrong PINs block the SIM,
+        # wrong passwords lock a HiLink stick's login) until it changes.
+        self._rejected_secret: str | None = None
         self._beat_at = 0.0
-        self.manufacturer = ""  # the modem's brand: some error codes mean different things on each
 
     # Lifecycle ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -155,7 +171,7 @@ class Worker:
                 self.serve()
             except Reconnect:
                 self.activity(Text(gettext_noop("Reconnecting to the modem.")))
-            except ModemError as error:
+            except TransportError as error:
                 self.report_modem_error(error)
                 self.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
@@ -167,7 +183,9 @@ class Worker:
             except Exception as error:
                 # A bug must not stop the modem (and with it, under honcho, the whole system).
                 logger.exception("Unexpected error in the modem worker for %s", self.modem.name)
-                self.report_modem_error(ModemError(gettext_noop("Unexpected error in the modem worker."), repr(error)))
+                self.report_modem_error(
+                    TransportError(gettext_noop("Unexpected error in the modem worker."), repr(error))
+                )
                 self.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
             finally:
@@ -189,39 +207,35 @@ class Worker:
         self.modem.refresh_from_db()
         self._waiting = ("", None)
         self.publish(state=ModemState.CONNECTING, last_error="", waiting_reason="", waiting_until=None)
-        self.at = AtModem.open(self.modem.port, self.modem.baud_rate, command_timeout=self.modem.command_timeout)
-        self.at.on_wait = self.beat
-        pin = "" if self.modem.pin and self.modem.pin == self._rejected_pin else self.modem.pin
+        secret = self.modem.pin
+        self.line = self.open_line(self.modem, secret_rejected=bool(secret) and secret == self._rejected_secret)
+        self.line.on_wait = self.beat
         try:
-            self.at.initialise(pin=pin, init_commands=self.modem.init_commands.splitlines(), smsc=self.modem.smsc)
-        except errors.PinRejected:
-            self._rejected_pin = self.modem.pin
+            status = self.line.open()
+        except SecretRejected:
+            self._rejected_secret = secret
             raise
-        identity = self.at.identify()
-        self.manufacturer = identity.manufacturer
-        signal = self.at.signal()
-        self.at.keep_link_open()
         self.publish(
             state=ModemState.READY,
-            manufacturer=identity.manufacturer[:60],
-            model=identity.model[:60],
-            revision=identity.revision[:60],
-            imei=identity.imei[:20],
-            operator=self.at.operator()[:60],
-            signal_dbm=signal.dbm,
-            signal_bars=signal.bars,
-            calls_supported=self.at.calls_supported,
+            manufacturer=status.manufacturer[:60],
+            model=status.model[:60],
+            revision=status.revision[:60],
+            imei=status.imei[:20],
+            operator=status.operator[:60],
+            signal_dbm=status.signal.dbm,
+            signal_bars=status.signal.bars,
+            calls_supported=self.line.capabilities.calls,
             host=self.host[:100],
         )
         self.activity(
             Text(
                 gettext_noop("Connected to %(brand)s %(model)s on %(port)s."),
-                brand=identity.manufacturer,
-                model=identity.model,
-                port=self.modem.port,
+                brand=status.manufacturer,
+                model=status.model,
+                port=status.where,
             )
         )
-        if not self.at.calls_supported:
+        if not self.line.capabilities.calls:
             self.activity(Text(gettext_noop("This modem cannot report incoming calls.")), level="WARNING")
         # Our own messages left in SENDING by a previous run of this worker.
         self.recover(modems=[self.modem])
@@ -231,16 +245,16 @@ class Worker:
     def disconnect(self) -> None:
         try:
             self.release_claimed()
-            self.flush_reports(read_modem=False)  # the port may be gone; stored reports wait for the next start
+            self.flush_reports()  # the device may be gone: what it keeps waits for the next start
         except DB_ERRORS as error:
             # Claims left behind are recovered at this worker's next start, or by any
             # worker once its heartbeat is old; reports stay on the modem for the next start.
             logger.warning("Database unavailable while disconnecting: %s", error)
             self._claimed.clear()
             self._reports.clear()
-        if self.at is not None:
-            self.at.close()
-            self.at = None
+        if self.line is not None:
+            self.line.close()
+            self.line = None
 
     def new_pacer(self) -> Pacer:
         today = timezone.localdate()
@@ -277,14 +291,13 @@ class Worker:
             self.settings = MessagingSettings.load()
             self.refresh_modem()
             self.run_commands()
-            self.handle_events(self.at.pop_events())
-            self.flush_reports()
+            self.take(self.line.events())
         if self.every("licence", LICENCE_EVERY):
             self.check_licence()
         if self.every("heartbeat", HEARTBEAT_EVERY):
             extra = {}
             if self.every("signal", SIGNAL_EVERY):
-                signal = self.at.signal()
+                signal = self.line.signal()
                 extra = {"signal_dbm": signal.dbm, "signal_bars": signal.bars}
             self.publish(**extra)
             self.flush_activity(force=True)
@@ -309,7 +322,7 @@ class Worker:
     def idle(self) -> None:
         self.flush_activity()
         self.flush_reports()
-        self.handle_events(self.at.poll(IDLE_WAIT))
+        self.take(self.line.events(IDLE_WAIT))
 
     def sending_allowed(self) -> bool:
         """The start/stop switch, and "send on start-up" for a freshly started worker."""
@@ -374,22 +387,17 @@ class Worker:
         if not self._claimed:
             return False
         message = self._claimed.popleft()
+        self.line.spanish = self.modem.spanish_encoding
         try:
-            parts = pdu.encode_submit(
-                message.phone,
-                message.text,
-                spanish=pdu.SpanishMode(self.modem.spanish_encoding),
-                concat_reference=self.at.next_concat_reference(),
-                status_report=True,
-            )
-        except pdu.PduError as error:
-            reason = Text(gettext_noop("The message cannot be encoded: %(error)s"), error=str(error))
+            parts = self.line.parts(message.phone, message.text)
+        except Unencodable as error:
+            reason = reason_text(error)
             self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
             self.activity(
                 Text(gettext_noop("Message %(id)d failed: %(reason)s"), id=message.pk, reason=reason), "ERROR"
             )
             return True
-        if not self.pacer_allows(len(parts)):
+        if not self.pacer_allows(parts):
             self._claimed.appendleft(message)
             self.release_claimed()
             return False
@@ -444,36 +452,31 @@ class Worker:
             message = self._claimed.popleft()
             self.until_saved(lambda message=message: messaging.message_requeue(message))
 
-    def send(self, message: OutgoingMessage, parts: list[pdu.SubmitPdu]) -> None:
-        references: list[int] = []
+    def send(self, message: OutgoingMessage, parts: int) -> None:
         handed = False
 
         def on_handed() -> None:
             nonlocal handed
             if not handed:
-                if not messaging.message_mark_handed(message, now=timezone.now(), segments=len(parts)):
+                if not messaging.message_mark_handed(message, now=timezone.now(), segments=parts):
                     raise MessageTakenAway
                 handed = True
 
         try:
-            for part in parts:
-                references.append(self.at.send_pdu(part, on_handed=on_handed))
+            # A database error while marking it handed propagates: nothing was sent (the transport
+            # undid what it began), and recovery re-queues the message.
+            references = self.line.submit(message.phone, message.text, on_handed=on_handed)
         except MessageTakenAway:
-            self.at.cancel_prompt()
             self.activity(
                 Text(gettext_noop("Message %(id)d was taken over elsewhere; not sent from here."), id=message.pk),
                 level="WARNING",
             )
             return
-        except DB_ERRORS:
-            # The database failed while marking the message handed: nothing was written to
-            # the modem after the prompt, so cancel it; recovery re-queues the message.
-            self.at.cancel_prompt()
-            raise
-        except ModemError as error:
-            self.after_send_error(message, error, handed=handed, references=references, total=len(parts))
-            # A silent or vanished modem, or one that cannot send: reconnect before the next.
-            if isinstance(error, CommandTimeout | PortError) or error.kind is ErrorKind.MODEM:
+        except SubmitFailed as error:
+            self.after_send_error(message, error, handed=handed, total=parts)
+            if error.retry_after:  # the line asked us to slow down
+                self._paused_until = max(self._paused_until, time.monotonic() + error.retry_after)
+            if error.reconnect:
                 raise
             return
         self._line_refusals = 0
@@ -486,8 +489,7 @@ class Worker:
         self.until_saved(lambda: messaging.message_mark_sent(message, references=references, now=timezone.now()))
         self.sent_count += 1
         self._segments_unreported += len(references)
-        if self.at.events:  # e.g. a delivery report that came with the answer
-            self.handle_events(self.at.pop_events())
+        self.take(self.line.events())  # e.g. a delivery report that came with the answer
         self.activity(
             Text.counted(
                 plural_noop(
@@ -500,10 +502,12 @@ class Worker:
             )
         )
 
-    def after_send_error(self, message, error: ModemError, *, handed: bool, references: list[int], total: int) -> None:
-        """Decide the message's fate. Only an error line from the modem means it refused
-        the message; silence after the PDU was written means it may have left."""
+    def after_send_error(self, message, error: SubmitFailed, *, handed: bool, total: int) -> None:
+        """Decide the message's fate from what the transport says: only a certain refusal
+        (`error.refused`) proves the message did not leave; anything else after it was handed
+        means it may have left."""
         reason = reason_text(error)
+        references = error.references
         sent_parts = len(references)
         if sent_parts:
             reason = Text(
@@ -512,11 +516,7 @@ class Worker:
                 total=total,
                 reason=reason,
             )
-        # An error line after the message data was written only proves it did not leave if its
-        # code says so (errors.certainly_not_sent): "network timeout" may come after the network took it.
-        refused = not isinstance(error, CommandTimeout | PortError) and (
-            not getattr(error, "after_data", False) or errors.certainly_not_sent(error, self.manufacturer)
-        )
+        refused = error.refused
         if handed and not refused:
             self.until_saved(lambda: messaging.message_mark_unknown(message, reason=reason, references=references))
             text, level = gettext_noop("Message %(id)d may have been sent: %(reason)s"), "WARNING"
@@ -524,7 +524,7 @@ class Worker:
             # Part of it reached the network: never repeat it automatically; its parts' reports still count.
             self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason, references=references))
             text, level = gettext_noop("Message %(id)d failed: %(reason)s"), "ERROR"
-        elif refused and isinstance(error, CmsError) and error.code in LINE_REFUSALS and self.line_refused(reason):
+        elif refused and error.line_refusal and self.line_refused(reason):
             self.until_saved(lambda: messaging.message_requeue(message, reason=reason))
             text, level = gettext_noop("Message %(id)d queued again: %(reason)s"), "WARNING"
         elif refused and error.kind is ErrorKind.PERMANENT:
@@ -620,110 +620,65 @@ class Worker:
             )
 
     # Receiving ----------------------------------------------------------------------------
-    def handle_events(self, events) -> None:
+    def take(self, events: list[Event]) -> None:
+        """Save what arrived; only then let the transport delete or acknowledge it on the device."""
+        if not events:
+            return
         for event in events:
-            try:
-                self.handle_event(event)
-            except CommandError as error:
-                # e.g. +CMTI for a position already read and deleted: nothing to do.
-                logger.warning("Modem %s: could not handle %r: %s", self.modem.name, event, error)
-
-    def handle_event(self, event) -> None:
-        if isinstance(event, ReportStored):
-            # Read with the others at the next tick: one listing, one transaction and one deletion
-            # for all the reports of a second, instead of three round trips each.
-            self._reports_stored = True
-        elif isinstance(event, NewMessage):
-            stored = self.at.read_message(event.index, event.storage)
-            if stored is not None:
-                self.take_stored(stored)
-        elif isinstance(event, MessageReceived):
-            self.store_deliver(event.deliver, raw="")
-            self.at.acknowledge()
-        elif isinstance(event, ReportReceived):
-            # Saved before it is acknowledged: unacknowledged, the network sends it again.
-            self.store_report(event.report, now=True)
-            self.at.acknowledge()
-        elif isinstance(event, Ring):
-            if not event.number and self.at.calls_supported:
-                return  # the +CLIP with the caller's number follows this RING
-            call = messaging.call_store(modem=self.modem, phone=event.number, now=timezone.now())
-            if call is not None:
-                self.activity(Text(gettext_noop("Incoming call from %(phone)s."), phone=event.number or "?"))
-        elif isinstance(event, UssdReply):
-            self.activity(Text(gettext_noop("USSD answer: %(text)s"), text=event.text))
+            self.take_one(event)
+        self.flush_reports()
+        self.line.settle([event for event in events if event.handle is not None])
 
     def read_storage(self) -> None:
-        """Everything in the modem's memories: messages and reports that arrived while we were not
-        listening. The reports are recorded together, then deleted together."""
-        self._reports_stored = False
-        reports = []
-        for stored in self.at.list_messages():
-            if isinstance(stored.message, pdu.StatusReport) and not stored.is_sent_copy:
-                self.store_report(stored.message)
-                reports.append((stored.index, stored.storage or None))
-            else:
-                self.take_stored(stored)
-        if reports:
-            self.flush_reports()  # saved first; only then deleted from the modem
-            self.at.delete_messages(reports)
+        """Everything the device keeps: messages and reports that arrived while we were not listening."""
+        self.take(self.line.stored())
 
-    def take_stored(self, stored: StoredMessage) -> None:
-        """Save it in the database first; only then delete it from the modem."""
-        message = stored.message
-        if stored.is_sent_copy:
-            return  # a draft or a copy of a sent message: not incoming, not ours to delete
-        if isinstance(message, pdu.Deliver):
-            self.store_deliver(message, raw=stored.raw)
-        elif isinstance(message, pdu.StatusReport):
-            self.store_report(message, now=True)
-        elif stored.raw:
-            # Unreadable: keep it as it came, with the reason, rather than lose it.
+    def take_one(self, event: Event) -> None:
+        if isinstance(event, Incoming):
+            self.store_incoming(event)
+        elif isinstance(event, DeliveryReport):
+            # Recorded in batches (one per part sent adds up), before take() settles them.
+            self._reports.append(
+                delivery.Report(
+                    event.reference, event.status, event.delivered, event.final, event.recipient, event.submitted_at
+                )
+            )
+        elif isinstance(event, Unreadable):
+            # Kept as it came, with the reason, rather than lost.
             messaging.incoming_store(
                 modem=self.modem,
                 phone="",
                 text=gettext("[unreadable message]"),
                 received_at=timezone.now(),
-                note=gettext("The message could not be read: %(error)s") % {"error": stored.error},
-                pdu=stored.raw,
+                note=gettext("The message could not be read: %(error)s") % {"error": event.error},
+                pdu=event.raw,
             )
             self.activity(
-                Text(gettext_noop("Unreadable message kept as it came: %(error)s"), error=stored.error), "WARNING"
+                Text(gettext_noop("Unreadable message kept as it came: %(error)s"), error=event.error), "WARNING"
             )
-        else:
-            logger.warning("Modem %s: position %d listed without a message; left alone", self.modem.name, stored.index)
-            return
-        self.at.delete_message(stored.index, stored.storage or None)
+        elif isinstance(event, Call):
+            call = messaging.call_store(modem=self.modem, phone=event.number, now=timezone.now())
+            if call is not None:
+                self.activity(Text(gettext_noop("Incoming call from %(phone)s."), phone=event.number or "?"))
+        elif isinstance(event, UssdAnswer):
+            self.activity(Text(gettext_noop("USSD answer: %(text)s"), text=event.text))
 
-    def store_deliver(self, deliver: pdu.Deliver, *, raw: str) -> None:
-        notes = [gettext(note.text) % note.params for note in deliver.notes]
+    def store_incoming(self, event: Incoming) -> None:
+        notes = [gettext(note.text) % note.params for note in event.notes]
         stored = messaging.incoming_store(
             modem=self.modem,
-            phone=deliver.sender,
-            text=deliver.text,
-            received_at=deliver.timestamp or timezone.now(),
-            concat=deliver.concat,
+            phone=event.sender,
+            text=event.text,
+            received_at=event.received_at or timezone.now(),
+            concat=event.concat,
             note=" ".join(notes),
-            pdu=raw if notes else "",
+            pdu=event.raw,
         )
         if stored is not None:
-            self.activity(Text(gettext_noop("SMS received from %(phone)s."), phone=deliver.sender))
+            self.activity(Text(gettext_noop("SMS received from %(phone)s."), phone=event.sender))
 
-    def store_report(self, report: pdu.StatusReport, *, now: bool = False) -> None:
-        """Reports are recorded in batches (one per part sent adds up); `now` for a report that
-        is deleted from the modem, or acknowledged to the network, once recorded."""
-        self._reports.append(
-            delivery.Report(
-                report.reference, report.status, report.delivered, report.final, report.recipient, report.sent_at
-            )
-        )
-        if now:
-            self.flush_reports()
-
-    def flush_reports(self, *, read_modem: bool = True) -> None:
-        """Record the reports received, and read those the modem announced in its memory."""
-        if read_modem and self._reports_stored and self.at is not None:
-            self.read_storage()  # records them (this method again), then deletes them from the modem
+    def flush_reports(self) -> None:
+        """Record the delivery reports received."""
         if self._reports:
             reports, self._reports = self._reports, []
             try:
@@ -731,7 +686,7 @@ class Worker:
                     lambda: delivery.delivery_reports_record(modem=self.modem, reports=reports, now=timezone.now())
                 )
             except DatabaseDown:
-                self._reports = reports + self._reports  # kept for the next try; not deleted from the modem
+                self._reports = reports + self._reports  # kept for the next try; not deleted from the device
                 raise
 
     # Commands from the web ----------------------------------------------------------------
@@ -743,7 +698,7 @@ class Worker:
             except Reconnect:
                 self.finish_command(command, CommandStatus.DONE, {})
                 raise
-            except ModemError as error:
+            except TransportError as error:
                 result, status = {"error": str(reason_text(error))}, CommandStatus.FAILED
             self.finish_command(command, status, result)
             if command.kind == CommandKind.USSD:
@@ -760,7 +715,7 @@ class Worker:
         if command.kind == CommandKind.RECONNECT:
             raise Reconnect
         if command.kind == CommandKind.USSD:
-            reply = self.at.ussd(command.argument)
+            reply = self.line.ussd(command.argument)
             self.activity(Text(gettext_noop("USSD %(code)s: %(text)s"), code=command.argument, text=reply.text))
             return {"status": reply.status, "text": reply.text}
         return {"error": gettext("Unknown modem command.")}
@@ -788,7 +743,7 @@ class Worker:
         except DatabaseError as error:
             logger.warning("Could not publish the modem status: %s", error)
 
-    def report_modem_error(self, error: ModemError) -> None:
+    def report_modem_error(self, error: TransportError) -> None:
         text = str(reason_text(error))
         logger.error("Modem %s: %s", self.modem.name, text)
         self.activity(text, level="ERROR")

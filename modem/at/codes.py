@@ -73,23 +73,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from enum import Enum
 from typing import NamedTuple
 
-
-def gettext_noop(text: str) -> str:
-    """Marks a string for translation (picked up by makemessages); translated later."""
-    return text
-
-
-class ErrorKind(Enum):
-    # Retrying this message later may work (network busy, temporary failure).
-    TRANSIENT = "transient"
-    # This message will never go (bad number, barred, invalid PDU): fail it.
-    PERMANENT = "permanent"
-    # The modem or SIM is not usable (no SIM, PIN, no network): keep the message, fix the modem.
-    MODEM = "modem"
-
+from modem.transports.base import ErrorKind, gettext_noop
 
 _TRANSIENT, _PERMANENT, _MODEM = ErrorKind.TRANSIENT, ErrorKind.PERMANENT, ErrorKind.MODEM
 Meaning = tuple[str, ErrorKind]

@@ -39,6 +39,7 @@ from modem.at.codes import (
     gettext_noop,
     verbose_code,
 )
+from modem.transports.base import SecretRejected, TransportError
 
 __all__ = [
     "CmeError",
@@ -82,15 +83,8 @@ __all__ += [
 
 
 # Exceptions ----------------------------------------------------------------------------------------
-class ModemError(Exception):
+class ModemError(TransportError):
     """Anything that went wrong with the modem. `reason` is a translatable English sentence."""
-
-    kind = ErrorKind.MODEM
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason} {detail}".strip())
-        self.reason = reason
-        self.detail = detail
 
 
 class PortError(ModemError):
@@ -147,7 +141,7 @@ class PinRequired(ModemError):
     """The SIM asks for a PIN, PUK or unlock code we do not have."""
 
 
-class PinRejected(PinRequired):
+class PinRejected(PinRequired, SecretRejected):
     """The SIM refused the PIN of the settings: entering it again would block the card."""
 
 

@@ -13,9 +13,10 @@ from messaging.models import IncomingCall, IncomingMessage, MessagingSettings, O
 from messaging.models import MessageStatus as S
 from messaging.services import message_transition, messages_transition
 from modem.at import pdu
-from modem.at.errors import ModemError, PortError
+from modem.at.errors import PortError
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemState
 from modem.sim.simulator import SimulatedModem
+from modem.transports.base import SubmitFailed
 from modem.worker import Worker
 
 
@@ -54,7 +55,7 @@ class WorkerTestCase(TransactionTestCase):
         """Let the modem's unsolicited lines arrive and handle them, as the idle loop does."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            self.worker.handle_events(self.worker.at.poll(deadline - time.monotonic()))
+            self.worker.take(self.worker.line.events(max(0.0, deadline - time.monotonic())))
         self.worker.flush_reports()
 
 
@@ -86,7 +87,9 @@ class SendingTestCase(WorkerTestCase):
                 message = OutgoingMessage.objects.get(pk=messages[phone].pk)
                 self.assertIn(message.status, (S.SENT, S.DELIVERED))
                 self.assertEqual(message.segments, len(parts))
-                self.assertEqual(sorted(message.parts.values_list("reference", flat=True)), sorted(p.mr for p in parts))
+                self.assertEqual(
+                    sorted(message.parts.values_list("reference", flat=True)), sorted(str(p.mr) for p in parts)
+                )
         self.assertEqual(len(by_number["+59170000002"]), 2)
         self.assertEqual(by_number["+59170000003"][0].encoding, "UCS2")
 
@@ -215,8 +218,9 @@ class ErrorsTestCase(WorkerTestCase):
     def test_a_modem_that_refuses_for_lack_of_network_keeps_the_message_queued(self):
         self.sim.set(cms_error_rate=1.0, error_code=331)
         message = queue("+59170000034", "Hola")
-        with self.assertRaises(ModemError):
+        with self.assertRaises(SubmitFailed) as caught:
             self.worker.send_one()
+        self.assertTrue(caught.exception.refused and caught.exception.reconnect)
         message.refresh_from_db()
         # An error line is a refusal: it did not leave, so it waits, not "may have been sent".
         self.assertEqual((message.status, message.handed_at, message.attempts), (S.QUEUED, None, 0))
@@ -241,8 +245,10 @@ class ErrorsTestCase(WorkerTestCase):
     def test_an_unplugged_modem_keeps_the_message_for_later(self):
         message = queue("+59170000032", "Hola")
         self.sim.on_next_send(self.sim.unplug, when="prompt")
-        with self.assertRaises(PortError):
+        with self.assertRaises(SubmitFailed) as caught:
             self.worker.send_one()
+        self.assertIsInstance(caught.exception.__cause__, PortError)
+        self.assertTrue(caught.exception.reconnect, "a vanished modem is reconnected")
         message.refresh_from_db()
         # Unplugged before the PDU was written: it never left, so it is queued again.
         self.assertEqual(message.status, S.QUEUED)

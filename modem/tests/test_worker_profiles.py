@@ -42,7 +42,7 @@ class WorkerProfileTestCase(TransactionTestCase):
     def settle(self, worker: Worker, until, seconds: float = 3.0) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and not until():
-            worker.handle_events(worker.at.poll(0.2))
+            worker.take(worker.line.events(0.2))
             worker.flush_reports()
 
     def test_every_family_sends_receives_and_answers_the_balance_code(self):
@@ -53,7 +53,7 @@ class WorkerProfileTestCase(TransactionTestCase):
                 message_transition(message.pk, old=S.PENDING, new=S.QUEUED)
                 self.assertTrue(worker.send_one())
                 self.assertEqual(sim.sent[-1].text, message.text)
-                reported = worker.at.reports != ""
+                reported = worker.line.at.reports != ""
                 self.settle(worker, lambda m=message: OutgoingMessage.objects.get(pk=m.pk).status == S.DELIVERED)
                 self.assertEqual(OutgoingMessage.objects.get(pk=message.pk).status, S.DELIVERED if reported else S.SENT)
 
@@ -64,7 +64,7 @@ class WorkerProfileTestCase(TransactionTestCase):
                     self.assertEqual([s for s in sim.stored if s.stat in (0, 1)], [], "read and cleared")
 
                 command = ModemCommand.objects.create(modem=worker.modem, kind=CommandKind.USSD, argument="*105#")
-                worker.at.ussd_notice_grace = worker.at.ussd_packed_after = 0.5
+                worker.line.at.ussd_notice_grace = worker.line.at.ussd_packed_after = 0.5
                 worker.run_commands()
                 command.refresh_from_db()
                 self.assertEqual(command.status, CommandStatus.DONE, command.result)

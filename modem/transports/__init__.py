@@ -1,0 +1,1 @@
+"""Transports: the kinds of line the worker drives through one interface (`base.Transport`)."""
