@@ -23,6 +23,13 @@ class SpanishEncoding(models.TextChoices):
     TRANSLITERATE = "TRANSLITERATE", _("GSM-7 without accents (transliterated)")
 
 
+class TransportKind(models.TextChoices):
+    """How the system talks to a line (modem.transports)."""
+
+    AT = "AT", _("GSM modem on a port")
+    HILINK = "HILINK", _("Huawei HiLink stick (web address)")
+
+
 class WaitingReason(models.TextChoices):
     PER_MINUTE = "MINUTE", _("at its SMS per minute")
     PER_DAY = "DAY", _("at its SMS per day")
@@ -39,7 +46,16 @@ class Modem(models.Model):
     (written by its `run_modem` worker)."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)
-    port = models.CharField(_("port"), max_length=255, help_text=_("e.g. /dev/ttyUSB0"))
+    transport = models.CharField(
+        pgettext_lazy("kind of line", "kind"), max_length=10, choices=TransportKind.choices, default=TransportKind.AT
+    )
+    port = models.CharField(_("port"), max_length=255, blank=True, help_text=_("e.g. /dev/ttyUSB0"))
+    # A HiLink stick: its web address, and the login of its web page (many sticks ask for none).
+    url = models.CharField(
+        _("web address"), max_length=200, blank=True, help_text=_("e.g. http://192.168.8.1 (HiLink sticks)")
+    )
+    username = models.CharField(_("user"), max_length=60, blank=True, default="admin")
+    password = EncryptedTextField(_("password of the stick"))
     enabled = models.BooleanField(_("enabled"), default=True)
     baud_rate = models.PositiveIntegerField(_("baud rate"), default=115200)
     init_commands = models.TextField(_("initialisation commands"), blank=True)
@@ -94,6 +110,11 @@ class Modem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def where(self) -> str:
+        """The port or the address, as the Modem tab shows it."""
+        return self.url if self.transport == TransportKind.HILINK else self.port
 
     def is_alive(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -1,9 +1,13 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -11,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audited_save
 from accounts.modules import Module, module_required
-from messaging.models import OutgoingMessage
+from messaging.models import OutgoingMessage, SentPart
 from messaging.phones import normalize_phone
 from modem import services
 from modem.forms import ModemForm, TestSmsForm
@@ -23,9 +27,20 @@ from smsmotor.texts import Text
 PROCESSING_LINES = 200
 
 
+def _with_sent_today(modems: list[Modem]) -> list[Modem]:
+    """Each line's SMS parts sent today (what its per-day limit counts), in one query."""
+    midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    counts = dict(
+        SentPart.objects.filter(sent_at__gte=midnight).values("modem").annotate(n=Count("id")).values_list("modem", "n")
+    )
+    for modem in modems:
+        modem.sent_today = counts.get(modem.pk, 0)
+    return modems
+
+
 @module_required(Module.SERVER)
 def settings_view(request, pk=None):
-    modems = list(Modem.objects.all())
+    modems = _with_sent_today(list(Modem.objects.all()))
     current = get_object_or_404(Modem, pk=pk) if pk else (modems[0] if modems else None)
     form = ModemForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -89,20 +104,27 @@ def load_defaults(request, pk):
     return redirect("modem:edit", pk=pk)
 
 
-@require_POST
-@module_required(Module.SERVER)
-def command(request, pk):
+def _queue_command(request, pk: int, kind: str):
     modem = get_object_or_404(Modem, pk=pk)
-    kind = request.POST.get("kind")
-    if kind not in (CommandKind.DETECT_PORTS, CommandKind.RECONNECT):
-        messages.error(request, _("Unknown modem command."))
-        return redirect("modem:edit", pk=pk)
     services.modem_command_queue(modem=modem, kind=kind, by=request.user)
     if not modem.is_alive():
         messages.warning(request, _("The modem's worker is not running: the command waits until it starts."))
     else:
         messages.success(request, _("Sent to the modem; the result appears here in a few seconds."))
     return redirect("modem:edit", pk=pk)
+
+
+@require_POST
+@module_required(Module.SERVER)
+def detect_ports_command(request, pk):
+    """Ask the line's worker which ports its machine has (the modem may be on another machine)."""
+    return _queue_command(request, pk, CommandKind.DETECT_PORTS)
+
+
+@require_POST
+@module_required(Module.SERVER)
+def reconnect(request, pk):
+    return _queue_command(request, pk, CommandKind.RECONNECT)
 
 
 @require_POST

@@ -27,7 +27,7 @@ from credit import services as credit
 from messaging import reports as delivery
 from messaging import services as messaging
 from messaging.models import MessagingSettings, OutgoingMessage, SentPart
-from modem.lines import transport_for
+from modem.lines import line_secret, transport_for
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState, WaitingReason
 from modem.ports import detect_ports
 from modem.routing import reserved_for_others
@@ -207,7 +207,7 @@ class Worker:
         self.modem.refresh_from_db()
         self._waiting = ("", None)
         self.publish(state=ModemState.CONNECTING, last_error="", waiting_reason="", waiting_until=None)
-        secret = self.modem.pin
+        secret = line_secret(self.modem)
         self.line = self.open_line(self.modem, secret_rejected=bool(secret) and secret == self._rejected_secret)
         self.line.on_wait = self.beat
         try:
@@ -313,10 +313,12 @@ class Worker:
 
     def refresh_modem(self) -> None:
         """Settings changed in the Modem tab reach the running worker within a second."""
-        port = self.modem.port
-        self.modem.refresh_from_db(fields=["enabled", "port", "rate_per_minute", "rate_per_day", "spanish_encoding"])
+        where = (self.modem.transport, self.modem.where)
+        self.modem.refresh_from_db(
+            fields=["enabled", "transport", "port", "url", "rate_per_minute", "rate_per_day", "spanish_encoding"]
+        )
         self.pacer.per_minute, self.pacer.per_day = self.modem.rate_per_minute, self.modem.rate_per_day
-        if self.modem.port != port:
+        if (self.modem.transport, self.modem.where) != where:
             raise Reconnect
 
     def idle(self) -> None:
@@ -708,7 +710,7 @@ class Worker:
         if command.kind == CommandKind.DETECT_PORTS:
             ports = detect_ports()
             if self.simulator is not None:
-                ports.append({"device": self.modem.port, "description": gettext("Simulated modem"), "usb": False})
+                ports.append({"device": self.modem.where, "description": gettext("Simulated modem"), "usb": False})
             return {"ports": ports}
         if command.kind in (CommandKind.SIMULATE_SMS, CommandKind.SIMULATE_CALL):
             return self.simulate(command)
@@ -727,6 +729,8 @@ class Worker:
         sender, _sep, text = command.argument.partition("\n")
         if command.kind == CommandKind.SIMULATE_SMS:
             self.simulator.inject_sms(sender, text or gettext("Hello, I already paid."))
+        elif not self.line.capabilities.calls:
+            return {"error": gettext("This kind of line does not receive calls.")}
         else:
             self.simulator.ring(sender)
         return {"phone": sender}

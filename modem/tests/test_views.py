@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from messaging.models import MessageStatus, OutgoingMessage
-from modem.models import CommandKind, Modem, ModemCommand, ModemEvent
+from modem.models import Modem, ModemCommand, ModemEvent
 from modem.services import ADVANCED_DEFAULTS
 from smsmotor.test import BaseTestCase
 
@@ -59,11 +59,28 @@ class ModemTabTestCase(BaseTestCase):
             self.assertEqual(getattr(self.modem, field), value, field)
 
     def test_detect_ports_and_reconnect_are_queued_for_the_worker(self):
-        for kind in (CommandKind.DETECT_PORTS, CommandKind.RECONNECT):
-            self.client.post(reverse("modem:command", args=[self.modem.pk]), {"kind": kind})
+        for view in ("modem:detect_ports", "modem:reconnect"):
+            self.client.post(reverse(view, args=[self.modem.pk]))
         self.assertEqual(sorted(ModemCommand.objects.values_list("kind", flat=True)), ["DETECT_PORTS", "RECONNECT"])
-        self.client.post(reverse("modem:command", args=[self.modem.pk]), {"kind": "FORMAT_DISK"})
+        self.assertEqual(self.client.get(reverse("modem:reconnect", args=[self.modem.pk])).status_code, 405)
         self.assertEqual(ModemCommand.objects.count(), 2)
+
+    def test_a_hilink_stick_is_saved_with_its_address_and_a_modem_needs_its_port(self):
+        data = {"name": "Stick", "transport": "HILINK", "url": "192.168.8.1/", "username": "admin", "password": "clave"}
+        data |= {"enabled": "on", "baud_rate": 115200, "command_timeout": 30, "spanish_encoding": "UCS2"}
+        data |= {"rate_per_minute": 10, "rate_per_day": 500}
+        response = self.client.post(reverse("modem:new"), data)
+        self.assertEqual(response.status_code, 302, response.content[-3000:])
+        stick = Modem.objects.get(name="Stick")
+        self.assertEqual(
+            (stick.transport, stick.url, stick.password, stick.port), ("HILINK", "http://192.168.8.1", "clave", "")
+        )
+        page = self.client.get(reverse("modem:settings")).content.decode()
+        self.assertIn("http://192.168.8.1", page)
+        response = self.client.post(reverse("modem:new"), data | {"name": "Sin puerto", "transport": "AT"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("port", response.context["form"].errors)
+        self.assertFalse(Modem.objects.filter(name="Sin puerto").exists())
 
     def test_a_test_sms_is_queued_and_shown_with_its_result(self):
         self.client.post(reverse("modem:test_sms"), {"phone": "700 00288"})

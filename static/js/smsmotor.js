@@ -1,5 +1,6 @@
 // Page behaviour that needs no inline script (the Content-Security-Policy allows none):
-// forms marked data-submit-once, data-auto-submit and data-confirm; live parts (htmx polling)
+// forms marked data-submit-once, data-auto-submit and data-confirm; fields shown for one kind
+// of line (data-shown-for); live parts (htmx polling)
 // paused while the page is hidden; and the full refresh at the Messages tab's interval
 // (default 2 minutes) on data tabs, unless the user is typing in a form.
 (function () {
@@ -29,6 +30,18 @@
     const field = event.target;
     if (field.hasAttribute && field.hasAttribute("data-auto-submit") && field.form) field.form.requestSubmit();
   });
+
+  // Fields that belong to one kind of line (the Modem tab): shown only for that kind.
+  const showForKind = (select) => {
+    document.querySelectorAll("[data-shown-for]").forEach((part) => {
+      part.hidden = !part.dataset.shownFor.split(" ").includes(select.value);
+    });
+  };
+  document.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("[data-kind-select]")) showForKind(event.target);
+  });
+  const kindSelect = document.querySelector("[data-kind-select]");
+  if (kindSelect) showForKind(kindSelect);
 
   // Live parts poll only while someone can see them.
   document.addEventListener("htmx:beforeRequest", (event) => {

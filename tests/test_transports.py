@@ -1,0 +1,307 @@
+"""The transport behavioural suite: the same tests for every kind of line, through the one interface
+(modem.transports), each against its simulated device; the worker and its database are real.
+
+A `Line` adapter says how to do a thing to its kind of device (make it refuse, lose an answer,
+vanish); the tests themselves do not know which kind they drive. In process: send, multipart,
+refusal, uncertain answer, incoming, delivery report, reconnect after the device vanished. As
+separate processes (run_modem, killed with SIGKILL during sends): nothing sent twice, nothing lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import signal
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from django.test import TransactionTestCase
+
+from messaging.models import IncomingMessage, MessagingSettings, OutgoingMessage
+from messaging.models import MessageStatus as S
+from messaging.services import message_transition
+from modem.at import pdu
+from modem.models import Modem, TransportKind
+from modem.sim.hilink import SimulatedStick
+from modem.sim.simulator import SimulatedModem
+from modem.transports.base import SubmitFailed, TransportError
+from modem.worker import Worker
+from tests.processes import manage, stop
+
+ARTIFACTS = Path(os.environ["TEST_ARTIFACTS"])
+LONG = "Estimado cliente, le recordamos que su cuota vence hoy. " * 6  # three parts in GSM-7
+
+
+def joined(sent) -> list[str]:
+    """What the network received, long messages joined part by part (by number and reference)."""
+    whole, parts = [], {}
+    for sms in sent:
+        if sms.concat is None:
+            whole.append(sms.text)
+            continue
+        key = (sms.number, sms.concat.reference, sms.concat.total)
+        parts.setdefault(key, {})[sms.concat.sequence] = sms.text
+    for (_number, _reference, total), pieces in parts.items():
+        whole.append("".join(pieces[i] for i in sorted(pieces)) if len(pieces) == total else "<partial>")
+    return whole
+
+
+class AtLine:
+    """A GSM modem on a pseudo-terminal (modem.sim.simulator)."""
+
+    kind = TransportKind.AT
+
+    def __init__(self, folder: Path, latency: float = 0.0):
+        self.link = folder / "modem"
+        self.sim = SimulatedModem(latency=latency, report_delay=0, ussd_delay=0)
+        self.sim.start(link=str(self.link))
+
+    def fields(self) -> dict:
+        return {"transport": self.kind, "port": str(self.link), "command_timeout": 5}
+
+    def sent(self):
+        return self.sim.sent
+
+    def inject_sms(self, sender: str, text: str) -> None:
+        self.sim.inject_sms(sender, text)
+
+    def refuse_next(self) -> None:
+        self.sim.set(cms_error_rate=1.0, error_code=21)  # "short message transfer rejected"
+
+    def accept_again(self) -> None:
+        self.sim.set(cms_error_rate=0.0)
+
+    def lose_next_answer(self) -> None:
+        self.sim.on_next_send(self.sim.unplug, when="answer")  # the network has it; the modem vanishes
+
+    def unplug(self) -> None:
+        self.sim.unplug()
+
+    def replug(self) -> None:
+        self.sim.replug()
+
+    def stop(self) -> None:
+        self.sim.stop()
+
+
+class HiLinkLine:
+    """A Huawei HiLink stick's web API on a loopback port (modem.sim.hilink)."""
+
+    kind = TransportKind.HILINK
+
+    def __init__(self, folder: Path, latency: float = 0.0):
+        self.sim = SimulatedStick(latency=latency, password="clave", use_sreport=True)
+        self.url = self.sim.start()
+
+    def fields(self) -> dict:
+        return {"transport": self.kind, "url": self.url.rstrip("/"), "password": "clave", "command_timeout": 5}
+
+    def sent(self):
+        return self.sim.sent
+
+    def inject_sms(self, sender: str, text: str) -> None:
+        self.sim.inject_sms(sender, text)
+
+    def refuse_next(self) -> None:
+        self.sim.fail_next(113054, endpoint="sms/send-sms")  # the number is too long
+
+    def accept_again(self) -> None:
+        pass
+
+    def lose_next_answer(self) -> None:
+        self.sim.drop_next_answer(endpoint="sms/send-sms")
+
+    def unplug(self) -> None:
+        self.sim.unplug()
+
+    def replug(self) -> None:
+        self.sim.replug()
+
+    def stop(self) -> None:
+        self.sim.stop()
+
+
+class Behaviour:
+    """Mixed into one TransactionTestCase per kind of line: `line_class` says which."""
+
+    line_class: type
+
+    def setUp(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="line-"))
+        self.line = self.line_class(self.folder)
+        self.addCleanup(self.line.stop)
+        MessagingSettings.objects.update_or_create(
+            pk=1, defaults={"window_start": datetime.time(0), "window_end": datetime.time(0)}
+        )
+        self.modem = Modem.objects.create(name="line", rate_per_minute=0, rate_per_day=0, **self.line.fields())
+        self.worker = Worker(modem=self.modem)
+        self.worker.connect()
+        self.addCleanup(self.worker.disconnect)
+        self.worker.housekeeping()
+
+    def queue(self, phone: str, text: str) -> OutgoingMessage:
+        message = OutgoingMessage.objects.create(phone=phone, text=text, segments=pdu.plan(text).segments)
+        message_transition(message.pk, old=S.PENDING, new=S.QUEUED)
+        return message
+
+    def settle(self, until, seconds: float = 8.0) -> None:
+        """Let what the device announces arrive and be handled, as the idle loop does."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not until():
+            self.worker.take(self.worker.line.events(0.2))
+            self.worker.flush_reports()
+
+    def status(self, message: OutgoingMessage) -> str:
+        return OutgoingMessage.objects.get(pk=message.pk).status
+
+    def test_sends_a_message_once_and_its_report_delivers_it(self):
+        message = self.queue("+59170000101", "Su cuota vence hoy.")
+        self.assertTrue(self.worker.send_one())
+        self.assertIn(self.status(message), (S.SENT, S.DELIVERED))
+        self.settle(lambda: self.status(message) == S.DELIVERED)
+        self.assertEqual(self.status(message), S.DELIVERED)
+        self.assertEqual(joined(self.line.sent()), ["Su cuota vence hoy."])
+
+    def test_a_long_message_goes_in_parts_counted_once(self):
+        message = self.queue("+59170000102", LONG)
+        self.worker.send_one()
+        self.settle(lambda: self.status(message) == S.DELIVERED)
+        stored = OutgoingMessage.objects.get(pk=message.pk)
+        self.assertEqual((stored.status, stored.segments), (S.DELIVERED, 3))
+        self.assertEqual(len(self.line.sent()), 3)
+        self.assertEqual(joined(self.line.sent()), [LONG])
+
+    def test_a_refused_message_is_not_sent_and_not_in_doubt(self):
+        message = self.queue("+59170000103", "Hola")
+        self.line.refuse_next()
+        try:
+            self.worker.send_one()
+        except SubmitFailed as error:
+            self.assertTrue(error.refused)
+        self.line.accept_again()
+        self.assertIn(self.status(message), (S.FAILED, S.QUEUED))
+        self.assertEqual(self.line.sent(), [])
+
+    def test_an_answer_that_never_came_leaves_the_message_in_doubt_not_resent(self):
+        message = self.queue("+59170000104", "Hola")
+        self.line.lose_next_answer()
+        with self.assertRaises(TransportError):
+            self.worker.send_one()  # the device vanished or went silent: the worker reconnects
+        self.assertEqual(self.status(message), S.UNKNOWN)
+        self.worker.disconnect()
+        self.line.replug()
+        self.worker.connect()
+        while self.worker.send_one():
+            pass
+        copies = joined(self.line.sent()).count("Hola")
+        self.assertLessEqual(copies, 1, "never sent again by itself")
+        if copies:  # the network had it after all: its report settles the doubt
+            self.settle(lambda: self.status(message) == S.DELIVERED)
+            self.worker.read_storage()
+            self.settle(lambda: self.status(message) == S.DELIVERED)
+            self.assertEqual(self.status(message), S.DELIVERED)
+        else:
+            self.assertEqual(self.status(message), S.UNKNOWN, "a person decides; never resent by itself")
+
+    def test_an_incoming_sms_is_stored_once_and_cleared_from_the_device(self):
+        self.line.inject_sms("+59171111111", "Ya pagué, gracias")
+        self.settle(lambda: IncomingMessage.objects.exists())
+        self.worker.read_storage()
+        self.worker.read_storage()
+        self.assertEqual(
+            list(IncomingMessage.objects.values_list("phone", "text")), [("+59171111111", "Ya pagué, gracias")]
+        )
+
+    def test_what_arrived_while_nobody_listened_is_read_at_the_next_start(self):
+        self.worker.disconnect()
+        self.line.inject_sms("+59172222222", "¿Hola?")
+        self.worker.connect()
+        self.worker.read_storage()
+        self.assertEqual(IncomingMessage.objects.get().text, "¿Hola?")
+
+    def test_after_the_device_vanishes_the_worker_reconnects_and_sends_the_rest(self):
+        first = self.queue("+59170000105", "Primero")
+        self.worker.send_one()
+        self.line.unplug()
+        second = self.queue("+59170000106", "Segundo")
+        with self.assertRaises(TransportError):
+            self.worker.send_one()
+        self.assertEqual(self.status(second), S.QUEUED, "never handed: it waits")
+        self.worker.disconnect()
+        self.line.replug()
+        self.worker.connect()
+        while self.worker.send_one():
+            pass
+        self.assertEqual(sorted(joined(self.line.sent())), ["Primero", "Segundo"])
+        self.assertIn(self.status(first), (S.SENT, S.DELIVERED))
+        self.assertIn(self.status(second), (S.SENT, S.DELIVERED))
+
+
+class AtBehaviourTestCase(Behaviour, TransactionTestCase):
+    line_class = AtLine
+
+
+class HiLinkBehaviourTestCase(Behaviour, TransactionTestCase):
+    line_class = HiLinkLine
+
+
+class KillTestCase(TransactionTestCase):
+    """run_modem as separate processes, killed with SIGKILL at random moments while they send."""
+
+    COUNT = 150
+
+    def run_kills(self, line) -> None:
+        logs = ARTIFACTS / "transports"
+        logs.mkdir(parents=True, exist_ok=True)
+        MessagingSettings.objects.update_or_create(
+            pk=1, defaults={"window_start": datetime.time(0), "window_end": datetime.time(0)}
+        )
+        Modem.objects.create(name="k0", rate_per_minute=0, rate_per_day=0, **line.fields())
+        texts = {f"Cuota {i:03d}: vence hoy." + (" Gracias." * 20 if i % 10 == 0 else ""): f"+5917{i:07d}"
+                 for i in range(self.COUNT)}  # fmt: skip
+        OutgoingMessage.objects.bulk_create(
+            OutgoingMessage(phone=phone, text=text, segments=pdu.plan(text).segments, status=S.QUEUED)
+            for text, phone in texts.items()
+        )
+        rng = random.Random(os.getpid())
+        processes, kills = [], 0
+        self.addCleanup(lambda: [stop(p) for p in processes])
+        deadline = time.monotonic() + 120
+        while OutgoingMessage.objects.filter(status=S.QUEUED).exists() and time.monotonic() < deadline:
+            process = manage("run_modem", "--modem", "k0", log=logs / f"{self.id()}-worker.log")
+            processes.append(process)
+            time.sleep(rng.uniform(1.5, 3.0))
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            kills += 1
+        final = manage("run_modem", "--modem", "k0", "--exit-when-idle", log=logs / f"{self.id()}-worker.log")
+        processes.append(final)
+        self.assertEqual(final.wait(120), 0)
+        self.assertGreaterEqual(kills, 3, "the queue went out too fast to test anything")
+
+        received = Counter(joined(line.sent()))
+        self.assertEqual([t for t, n in received.items() if n > 1], [], "sent twice")
+        states = dict(OutgoingMessage.objects.values_list("text", "status"))
+        lost = [t for t, status in states.items() if status in (S.QUEUED, S.SENDING)]
+        self.assertEqual(lost, [], "left behind")
+        for text, status in states.items():
+            if status in (S.SENT, S.DELIVERED):
+                self.assertEqual(received[text], 1, f"{status} but the network has it {received[text]} times")
+            elif status != S.UNKNOWN:
+                self.fail(f"{text[:12]}: {status}")
+        self.assertLessEqual(
+            Counter(states.values())[S.UNKNOWN], 2 * kills, "at most a message or two in doubt per kill"
+        )
+
+    def test_at_modem(self):
+        line = AtLine(Path(tempfile.mkdtemp(prefix="kill-")), latency=0.02)
+        self.addCleanup(line.stop)
+        self.run_kills(line)
+
+    def test_hilink_stick(self):
+        line = HiLinkLine(Path(tempfile.mkdtemp(prefix="kill-")), latency=0.0)
+        self.addCleanup(line.stop)
+        self.run_kills(line)
