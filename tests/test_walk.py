@@ -25,7 +25,7 @@ from playwright.sync_api import expect, sync_playwright
 from accounts.modules import Module
 from messaging.models import MessagingSettings, OutgoingMessage
 from modem.models import Modem
-from smsmotor.navigation import DATA_TABS, TOOLBAR
+from shell.navigation import DATA_TABS, TOOLBAR
 from smsmotor.test import PASSWORD, make_user
 from tests.test_browser import CHROMIUM, FLAGS
 from tests.test_guide import guide_shots

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from smsmotor.navigation import BOTH, all_tabs
+from shell.navigation import BOTH, all_tabs
 from smsmotor.test import PASSWORD, BaseTestCase, make_user
 
 SERVER_ONLY_EXTRA = ["admin:index", "admin:messaging_outgoingmessage_changelist", "admin:accounts_user_changelist"]

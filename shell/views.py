@@ -7,9 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.modules import Module, module_required, user_modules
+from shell.health import health_report
+from shell.navigation import first_allowed_tab
 from smsmotor import live
-from smsmotor.health import health_report
-from smsmotor.navigation import first_allowed_tab
 
 
 @login_required

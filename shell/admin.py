@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from accounts.modules import Module
+
 
 class AdminSite(admin.AdminSite):
     """The Django admin, open to users of the server module only.
@@ -19,8 +21,6 @@ class AdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
-        from accounts.modules import Module
-
         return Module.SERVER.is_allowed(request.user)
 
     def admin_view(self, view, cacheable=False):
