@@ -12,6 +12,8 @@ from accounts.modules import Module
 from credit import services
 from credit.models import BalanceQuery, CreditSettings, OperatorProfile, QueryStatus
 from messaging.models import MessageStatus, OutgoingMessage
+from modem import signals as modem_signals
+from modem.models import CommandKind, Modem, ModemCommand
 from modem.tests.test_worker import WorkerTestCase, queue
 from smsmotor.test import BaseTestCase, SmtpServer, make_user
 
@@ -80,13 +82,30 @@ class BalanceQueryWorkerTestCase(WorkerTestCase):
         self.assertTrue(credit.below_threshold)
 
 
+class ModemSignalsTestCase(BaseTestCase):
+    """Credit listens to the worker (modem sits below credit and does not import it)."""
+
+    def test_it_counts_the_segments_a_worker_reports(self):
+        CreditSettings.objects.update_or_create(pk=1, defaults={"balance": 10})
+        modem_signals.segments_sent.send(sender=None, segments=3)
+        credit = CreditSettings.load()
+        self.assertEqual((credit.counter, credit.balance), (3, 7))
+
+    def test_a_finished_ussd_command_answers_its_query(self):
+        Modem.objects.create(name="sim", port="/dev/null")
+        query = services.balance_query_start(profile=OperatorProfile.objects.get(name="Entel"), by=self.alice)
+        ModemCommand.objects.filter(pk=query.command_id).update(result={"text": "Saldo Bs 4.00", "status": 0})
+        self.assertEqual(query.command.kind, CommandKind.USSD)
+        modem_signals.command_finished.send(sender=None, command=query.command)
+        query.refresh_from_db()
+        self.assertEqual((query.status, query.balance), (QueryStatus.ANSWERED, Decimal("4.00")))
+
+
 class CreditTabTestCase(BaseTestCase):
     def setUp(self):
         self.login(self.alice)
 
     def test_the_daily_query_is_a_schedule_that_fires(self):
-        from modem.models import Modem
-
         Modem.objects.create(name="sim", port="/dev/null")
         entel = OperatorProfile.objects.get(name="Entel")
         response = self.client.post(
