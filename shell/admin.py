@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from accounts.modules import Module
+from shell.pages import ADMIN, is_allowed
 
 
 class AdminSite(admin.AdminSite):
@@ -21,7 +21,7 @@ class AdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
-        return Module.SERVER.is_allowed(request.user)
+        return is_allowed(ADMIN, request.user)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

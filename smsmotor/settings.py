@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The user's language, else Spanish; never the browser's (see smsmotor/middleware.py).
     "smsmotor.middleware.LanguageMiddleware",
+    # Which module opens which page (shell/pages.py): the login page or 403 for the others.
+    "shell.pages.PageAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
