@@ -109,9 +109,8 @@ class CreditTabTestCase(BaseTestCase):
         Modem.objects.create(name="sim", port="/dev/null")
         entel = OperatorProfile.objects.get(name="Entel")
         response = self.client.post(
-            reverse("credit:settings"),
+            reverse("credit:daily"),
             {
-                "action": "daily",
                 "daily-profile": entel.pk,
                 "daily-automatic_query": "on",
                 "daily-automatic_query_time": "08:30",
@@ -127,7 +126,7 @@ class CreditTabTestCase(BaseTestCase):
         self.assertTrue(query.automatic)
         self.assertEqual(query.command.argument, "*105#")
         # Turned off: the schedule goes.
-        self.client.post(reverse("credit:settings"), {"action": "daily", "daily-automatic_query_time": "08:30"})
+        self.client.post(reverse("credit:daily"), {"daily-automatic_query_time": "08:30"})
         self.assertFalse(Schedule.objects.filter(name=services.BALANCE_SCHEDULE).exists())
 
     def test_the_tab_shows_answers_the_warning_and_resets_the_counter(self):
@@ -144,13 +143,13 @@ class CreditTabTestCase(BaseTestCase):
         self.assertContains(page, "Saldo Bs 7.00")
         self.assertContains(page, 'data-testid="credit-warning"')
         self.assertContains(self.client.get(reverse("messaging:outgoing")), "Crédito: quedan 5 SMS")  # every page
-        self.client.post(reverse("credit:settings"), {"action": "reset"})
+        self.client.post(reverse("credit:counter_reset"))
         self.assertEqual(CreditSettings.load().counter, 0)
 
     def test_asking_without_a_modem_is_explained(self):
         response = self.client.post(
-            reverse("credit:settings"),
-            {"action": "query", "query-profile": OperatorProfile.objects.get(name="Entel").pk},
+            reverse("credit:query"),
+            {"query-profile": OperatorProfile.objects.get(name="Entel").pk},
             follow=True,
         )
         self.assertContains(response, "módem")
@@ -158,5 +157,5 @@ class CreditTabTestCase(BaseTestCase):
 
     def test_an_operator_gets_403(self):
         self.login(self.bob)
-        self.assertEqual(self.client.post(reverse("credit:settings"), {"action": "reset"}).status_code, 403)
+        self.assertEqual(self.client.post(reverse("credit:counter_reset")).status_code, 403)
         self.assertEqual(OutgoingMessage.objects.filter(status=MessageStatus.QUEUED).count(), 0)
