@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from accounts.audit import audit
 from accounts.models import AuditAction
 from accounts.modules import Module, access_refusal, granted_modules, sync_module_groups
+from smsmotor import logs
 from smsmotor.texts import Text
 
 logger = logging.getLogger("smsmotor.accounts")
@@ -150,7 +151,6 @@ def test_email_send(*, to: str, by) -> None:
 
 def event_log_switch(*, on: bool, by) -> None:
     from accounts.models import ServerSettings
-    from smsmotor.logs import event_log_set_enabled
 
     ServerSettings.objects.filter(pk=ServerSettings.load().pk).update(keep_history=on)
     audit(
@@ -161,15 +161,13 @@ def event_log_switch(*, on: bool, by) -> None:
     # Logged while the file log is still on (switching off) or once it is on again.
     if not on:
         logger.info("Event history turned off by %s", by.get_username())
-    event_log_set_enabled(settings.LOG_DIR, on)
+    logs.event_log_set_enabled(settings.LOG_DIR, on)
     if on:
         logger.info("Event history turned on by %s", by.get_username())
 
 
 def event_log_clear(*, by) -> int:
-    from smsmotor.logs import event_log_clear as clear_files
-
-    count = clear_files(settings.LOG_DIR)
+    count = logs.event_log_clear(settings.LOG_DIR)
     audit(
         user=by, action=AuditAction.EVENT_LOG, target=Text(gettext_noop("Event log cleared")), detail={"files": count}
     )

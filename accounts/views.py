@@ -24,7 +24,7 @@ from accounts.forms import (
 from accounts.licensing import LicenceError
 from accounts.mail import MailError
 from accounts.models import AuditAction, AuditEntry, ServerSettings
-from accounts.modules import Module, granted_modules, module_required
+from accounts.modules import Module, granted_modules
 from smsmotor.logs import event_log_enabled, event_log_files, event_log_path
 from smsmotor.texts import Text
 
@@ -33,56 +33,31 @@ logger = logging.getLogger("smsmotor.server")
 SHOW_BYTES = 512 * 1024  # a day's file can be big: the page shows its end
 
 
-@module_required(Module.SERVER)
-def users(request):
-    people = {user.pk: user for user in User.objects.prefetch_related("groups").order_by("username")}
-    initial = [
+def _people() -> dict:
+    return {user.pk: user for user in User.objects.prefetch_related("groups").order_by("username")}
+
+
+def _access_initial(people: dict) -> list[dict]:
+    return [
         {"user_id": user.pk, "enabled": user.is_active, "modules": sorted(granted_modules(user))}
         for user in people.values()
     ]
-    action = request.POST.get("action")
-    formset = UserAccessFormSet(
-        request.POST if action == "save" else None, initial=initial, form_kwargs={"editor": request.user}
-    )
-    create_form = UserCreateForm(request.POST if action == "create" else None, editor=request.user)
 
-    if action == "save" and formset.is_valid():
-        changed = sum(
-            services.user_set_access(
-                user=people[form.cleaned_data["user_id"]],
-                enabled=form.cleaned_data["enabled"],
-                modules=set(form.cleaned_data["modules"]),
-                by=request.user,
-            )
-            for form in formset
-            if form.cleaned_data["user_id"] in people
-        )
-        messages.success(
-            request,
-            ngettext("Users saved (%(count)d changed).", "Users saved (%(count)d changed).", changed)
-            % {"count": changed},
-        )
-        return redirect("accounts:users")
-    if action == "create" and create_form.is_valid():
-        data = create_form.cleaned_data
-        user = services.user_create(
-            username=data["username"],
-            password=data["password1"],
-            modules=set(data["modules"]),
-            by=request.user,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-        )
-        messages.success(request, _("User %(name)s created.") % {"name": user.username})
-        return redirect("accounts:users")
 
+def users(request):
+    return users_page(request)
+
+
+def users_page(request, *, people=None, formset=None, create_form=None):
+    """The Users tab, with a form that came back with errors if there is one."""
+    people = people if people is not None else _people()
+    formset = formset or UserAccessFormSet(initial=_access_initial(people), form_kwargs={"editor": request.user})
     # Rows for the users that exist (a tampered or stale form may name others).
     rows = [(people[form.initial["user_id"]], form) for form in formset if form.initial.get("user_id") in people]
     context = {
         "formset": formset,
         "rows": rows,
-        "create_form": create_form,
+        "create_form": create_form or UserCreateForm(editor=request.user),
         "modules": list(Module),
         "new_password": request.session.pop("new_password", None),
     }
@@ -90,7 +65,49 @@ def users(request):
 
 
 @require_POST
-@module_required(Module.SERVER)
+def users_save(request):
+    """The table of users: enabled and modules, for every row at once."""
+    people = _people()
+    formset = UserAccessFormSet(request.POST, initial=_access_initial(people), form_kwargs={"editor": request.user})
+    if not formset.is_valid():
+        return users_page(request, people=people, formset=formset)
+    changed = sum(
+        services.user_set_access(
+            user=people[form.cleaned_data["user_id"]],
+            enabled=form.cleaned_data["enabled"],
+            modules=set(form.cleaned_data["modules"]),
+            by=request.user,
+        )
+        for form in formset
+        if form.cleaned_data["user_id"] in people
+    )
+    messages.success(
+        request,
+        ngettext("Users saved (%(count)d changed).", "Users saved (%(count)d changed).", changed) % {"count": changed},
+    )
+    return redirect("accounts:users")
+
+
+@require_POST
+def user_create(request):
+    form = UserCreateForm(request.POST, editor=request.user)
+    if not form.is_valid():
+        return users_page(request, create_form=form)
+    data = form.cleaned_data
+    user = services.user_create(
+        username=data["username"],
+        password=data["password1"],
+        modules=set(data["modules"]),
+        by=request.user,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+    )
+    messages.success(request, _("User %(name)s created.") % {"name": user.username})
+    return redirect("accounts:users")
+
+
+@require_POST
 def user_password_reset(request, pk):
     person = get_object_or_404(User, pk=pk)
     try:
@@ -104,7 +121,6 @@ def user_password_reset(request, pk):
 
 
 @require_POST
-@module_required(Module.SERVER)
 def user_enabled(request, pk):
     person = get_object_or_404(User, pk=pk)
     enabled = request.POST.get("enabled") == "on"
@@ -118,65 +134,77 @@ def user_enabled(request, pk):
     return redirect("accounts:users")
 
 
-@module_required(Module.SERVER)
 def server(request):
-    account = ServerSettings.load()
-    smtp_form = SmtpAccountForm(instance=account, prefix="smtp")
-    test_form = TestEmailForm(prefix="test", initial={"to": request.user.email})
-    log_form = EventLogForm(initial={"keep_history": event_log_enabled(settings.LOG_DIR)})
-    licence_form = LicenceForm(prefix="licence")
-    action = request.POST.get("action")
-    if request.method == "POST" and action == "smtp":
-        smtp_form = SmtpAccountForm(request.POST, instance=account, prefix="smtp")
-        if smtp_form.is_valid():
-            audited_save(smtp_form, user=request.user, target=Text(gettext_noop("E-mail account")))
-            logger.info("E-mail account changed by %s", request.user.get_username())
-            messages.success(request, _("E-mail account saved."))
-            return redirect("accounts:server")
-    elif request.method == "POST" and action == "test_email":
-        test_form = TestEmailForm(request.POST, prefix="test")
-        if test_form.is_valid():
-            to = test_form.cleaned_data["to"]
-            try:
-                services.test_email_send(to=to, by=request.user)
-            except MailError as error:
-                messages.error(request, _("The test e-mail was not sent: %(reason)s") % {"reason": error})
-            else:
-                messages.success(request, _("Test e-mail sent to %(to)s: check that it arrived.") % {"to": to})
-            return redirect("accounts:server")
-    elif request.method == "POST" and action == "licence":
-        licence_form = LicenceForm(request.POST, prefix="licence")
-        if licence_form.is_valid():
-            try:
-                terms = services.licence_register(key=licence_form.cleaned_data["key"], by=request.user)
-            except LicenceError as error:
-                licence_form.add_error("key", str(error))
-            else:
-                messages.success(request, _("Licence registered for %(company)s.") % {"company": terms.company})
-                return redirect("accounts:server")
-    elif request.method == "POST" and action == "event_log":
-        log_form = EventLogForm(request.POST)
-        if log_form.is_valid():
-            services.event_log_switch(on=log_form.cleaned_data["keep_history"], by=request.user)
-            messages.success(request, _("Event history setting saved."))
-            return redirect("accounts:server")
-    licence = services.licence_current()
+    return server_page(request)
+
+
+def server_page(request, *, smtp_form=None, test_form=None, log_form=None, licence_form=None):
+    """The Server tab, with a form that came back with errors if there is one."""
     return render(
         request,
         "accounts/server.html",
         {
             "database": services.database_status(),
-            "licence": licence,
-            "licence_form": licence_form,
-            "smtp_form": smtp_form,
-            "test_form": test_form,
-            "log_form": log_form,
+            "licence": services.licence_current(),
+            "licence_form": licence_form or LicenceForm(prefix="licence"),
+            "smtp_form": smtp_form or SmtpAccountForm(instance=ServerSettings.load(), prefix="smtp"),
+            "test_form": test_form or TestEmailForm(prefix="test", initial={"to": request.user.email}),
+            "log_form": log_form or EventLogForm(initial={"keep_history": event_log_enabled(settings.LOG_DIR)}),
             "log_files": event_log_files(settings.LOG_DIR),
         },
     )
 
 
-@module_required(Module.SERVER)
+@require_POST
+def smtp(request):
+    form = SmtpAccountForm(request.POST, instance=ServerSettings.load(), prefix="smtp")
+    if not form.is_valid():
+        return server_page(request, smtp_form=form)
+    audited_save(form, user=request.user, target=Text(gettext_noop("E-mail account")))
+    logger.info("E-mail account changed by %s", request.user.get_username())
+    messages.success(request, _("E-mail account saved."))
+    return redirect("accounts:server")
+
+
+@require_POST
+def test_email(request):
+    form = TestEmailForm(request.POST, prefix="test")
+    if not form.is_valid():
+        return server_page(request, test_form=form)
+    to = form.cleaned_data["to"]
+    try:
+        services.test_email_send(to=to, by=request.user)
+    except MailError as error:
+        messages.error(request, _("The test e-mail was not sent: %(reason)s") % {"reason": error})
+    else:
+        messages.success(request, _("Test e-mail sent to %(to)s: check that it arrived.") % {"to": to})
+    return redirect("accounts:server")
+
+
+@require_POST
+def licence(request):
+    form = LicenceForm(request.POST, prefix="licence")
+    if not form.is_valid():
+        return server_page(request, licence_form=form)
+    try:
+        terms = services.licence_register(key=form.cleaned_data["key"], by=request.user)
+    except LicenceError as error:
+        form.add_error("key", str(error))
+        return server_page(request, licence_form=form)
+    messages.success(request, _("Licence registered for %(company)s.") % {"company": terms.company})
+    return redirect("accounts:server")
+
+
+@require_POST
+def event_log(request):
+    form = EventLogForm(request.POST)
+    if not form.is_valid():
+        return server_page(request, log_form=form)
+    services.event_log_switch(on=form.cleaned_data["keep_history"], by=request.user)
+    messages.success(request, _("Event history setting saved."))
+    return redirect("accounts:server")
+
+
 def event_log_show(request, name: str):
     path = event_log_path(settings.LOG_DIR, name)
     if path is None:
@@ -192,7 +220,6 @@ def event_log_show(request, name: str):
     )
 
 
-@module_required(Module.SERVER)
 def event_log_download(request, name: str):
     path = event_log_path(settings.LOG_DIR, name)
     if path is None:
@@ -200,7 +227,6 @@ def event_log_download(request, name: str):
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/plain; charset=utf-8")
 
 
-@module_required(Module.SERVER)
 def event_log_clear(request):
     files = event_log_files(settings.LOG_DIR)
     if request.method == "POST":
@@ -214,7 +240,6 @@ def event_log_clear(request):
     return render(request, "accounts/event_log_clear.html", {"files": files})
 
 
-@module_required(Module.SERVER)
 def audit_trail(request):
     entries = AuditEntry.objects.select_related("user").order_by("-at", "-id")
     action = request.GET.get("action", "")

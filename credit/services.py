@@ -16,6 +16,7 @@ from accounts.audit import audit
 from accounts.models import AuditAction
 from credit.models import BalanceQuery, CreditSettings, OperatorProfile, QueryMethod, QueryStatus
 from messaging.models import MessageStatus, NotificationKind, OutgoingMessage
+from messaging.notifications import notification_queue
 from messaging.services import message_transition
 from modem.models import CommandKind, Modem, ModemCommand
 from smsmotor.schedules import daily_schedule_sync
@@ -152,8 +153,6 @@ def _answer(query: BalanceQuery, *, text: str, phone: str = "", failed: bool = F
 
 
 def _notify(query: BalanceQuery, address: str) -> None:
-    from messaging.notifications import notification_queue
-
     with translation.override(settings.LANGUAGE_CODE):
         name = query.profile.name if query.profile else "-"
         subject = _("SMS Motor: balance %(operator)s") % {"operator": name}

@@ -34,7 +34,8 @@ from loads.templating import (
     tokens,
     with_signature,
 )
-from messaging.models import MessageStatus, OutgoingMessage
+from messaging.models import MessageStatus, NotificationKind, OutgoingMessage
+from messaging.notifications import notification_queue
 from messaging.phones import normalize_phone
 from messaging.services import messages_transition
 from modem.at import pdu
@@ -607,9 +608,6 @@ def load_create_from_erp(
 def load_summary_notify(load: Load) -> None:
     """E-mail the load's summary to the Data loading tab's address, through the outbox (in the
     load's transaction; sent by django-q after the commit, retried while the server is down)."""
-    from messaging.models import NotificationKind
-    from messaging.notifications import notification_queue
-
     address = LoadSettings.load().notify_email
     if not address:
         return

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audited_save
-from accounts.modules import Module, module_required
+from accounts.modules import Module
 from accounts.services import licence_current
 from loads import erp, excel, selectors, services
 from loads.forms import (
@@ -36,7 +36,6 @@ SESSION_KEY = "excel_upload"
 ERP_TEST_KEY = "erp_test"
 
 
-@module_required(Module.SERVER, Module.OPERATOR)
 def settings_view(request):
     return settings_page(request)
 
@@ -61,19 +60,26 @@ def settings_page(request, *, form=None, erp_form=None, automatic_form=None):
 
 
 @require_POST
-@module_required(Module.SERVER)
+def erp_test(request):
+    """The ERP form's "Test load": what would be loaded, on the Load preview tab; nothing stored."""
+    form = ErpLoadForm(request.POST)
+    if not form.is_valid():
+        return settings_page(request, erp_form=form)
+    data = form.cleaned_data
+    request.session[ERP_TEST_KEY] = {
+        "reference_date": data["reference_date"].isoformat(),
+        "send_date": data["send_date"].isoformat(),
+        "template": data["template"].pk,
+    }
+    return redirect("loads:preview")
+
+
+@require_POST
 def erp_load(request):
     form = ErpLoadForm(request.POST)
     if not form.is_valid():
         return settings_page(request, erp_form=form)
     data = form.cleaned_data
-    if request.POST.get("action") == "test":
-        request.session[ERP_TEST_KEY] = {
-            "reference_date": data["reference_date"].isoformat(),
-            "send_date": data["send_date"].isoformat(),
-            "template": data["template"].pk,
-        }
-        return redirect("loads:preview")
     try:
         load = services.load_create_from_erp(
             type=LoadType.MANUAL,
@@ -94,7 +100,6 @@ def erp_load(request):
 
 
 @require_POST
-@module_required(Module.SERVER)
 def automatic(request):
     form = AutomaticLoadForm(request.POST, instance=LoadSettings.load())
     if not form.is_valid():
@@ -105,34 +110,41 @@ def automatic(request):
     return redirect("loads:settings")
 
 
-@module_required(Module.SERVER)
 def integration(request):
-    source = IntegrationSource.load()
-    form = IntegrationForm(request.POST or None, instance=source)
+    form = IntegrationForm(request.POST or None, instance=IntegrationSource.load())
     if request.method == "POST" and form.is_valid():
         audited_save(form, user=request.user, target=Text(gettext_noop("ERP integration")))
-        if request.POST.get("action") == "test":
-            try:
-                rows = erp.test_connection(source)
-                messages.success(
-                    request,
-                    ngettext(
-                        "Connected: the query returns %(rows)d row for today.",
-                        "Connected: the query returns %(rows)d rows for today.",
-                        rows,
-                    )
-                    % {"rows": rows},
-                )
-            except erp.ErpError as error:
-                messages.error(request, str(error))
-        else:
-            messages.success(request, _("Integration saved."))
+        messages.success(request, _("Integration saved."))
         return redirect("loads:integration")
     return render(request, "loads/integration.html", {"form": form})
 
 
 @require_POST
-@module_required(Module.SERVER, Module.OPERATOR)
+def integration_test(request):
+    """The integration form's "Save and test connection"."""
+    source = IntegrationSource.load()
+    form = IntegrationForm(request.POST, instance=source)
+    if not form.is_valid():
+        return render(request, "loads/integration.html", {"form": form})
+    audited_save(form, user=request.user, target=Text(gettext_noop("ERP integration")))
+    try:
+        rows = erp.test_connection(source)
+    except erp.ErpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Connected: the query returns %(rows)d row for today.",
+                "Connected: the query returns %(rows)d rows for today.",
+                rows,
+            )
+            % {"rows": rows},
+        )
+    return redirect("loads:integration")
+
+
+@require_POST
 def load_cancel(request):
     form = LoadCancelForm(request.POST)
     if not form.is_valid():
@@ -157,7 +169,6 @@ def load_cancel(request):
 
 
 @require_POST
-@module_required(Module.SERVER, Module.OPERATOR)
 def excel_upload(request):
     """Keep the upload and show its preview: the file is read once, nothing is stored."""
     form = ExcelUploadForm(request.POST, request.FILES)
@@ -188,16 +199,21 @@ def excel_upload(request):
 
 
 @require_POST
-@module_required(Module.SERVER, Module.OPERATOR)
+def excel_cancel(request):
+    """The preview's Cancel: the kept upload goes, nothing is stored."""
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending is not None and request.POST.get("key") == pending["key"]:
+        excel.upload_discard(pending["key"])
+    messages.info(request, _("Load cancelled; nothing was stored."))
+    return redirect("loads:settings")
+
+
+@require_POST
 def excel_confirm(request):
     """Load the previewed file: read again as it is stored, batch by batch (bounded memory)."""
     pending = request.session.pop(SESSION_KEY, None)
     if pending is None or request.POST.get("key") != pending["key"]:
         messages.error(request, _("The upload expired: send the file again."))
-        return redirect("loads:settings")
-    if request.POST.get("action") != "confirm":
-        excel.upload_discard(pending["key"])
-        messages.info(request, _("Load cancelled; nothing was stored."))
         return redirect("loads:settings")
     try:
         with excel.upload_path(pending["key"]).open("rb") as file:
@@ -223,7 +239,6 @@ def excel_confirm(request):
     return redirect("loads:history")
 
 
-@module_required(Module.SERVER, Module.OPERATOR)
 def excel_example(request):
     response = HttpResponse(
         excel.example_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -232,7 +247,6 @@ def excel_example(request):
     return response
 
 
-@module_required(Module.SERVER, Module.OPERATOR)
 def history(request):
     loads = selectors.load_history(user=request.user)
     if request.GET.get("export"):
@@ -242,7 +256,6 @@ def history(request):
     return render(request, "loads/history.html", {"page": page, "auto_refresh": True})
 
 
-@module_required(Module.SERVER)
 def preview(request):
     """The Load preview tab: the last test load, computed afresh, nothing stored."""
     asked = request.session.get(ERP_TEST_KEY)
@@ -260,7 +273,6 @@ def preview(request):
     return render(request, "loads/preview.html", context)
 
 
-@module_required(Module.SERVER)
 def templates(request, pk=None):
     current = get_object_or_404(Template, pk=pk) if pk else None
     form = TemplateForm(request.POST or None, instance=current)
@@ -287,7 +299,6 @@ def templates(request, pk=None):
 
 
 @require_POST
-@module_required(Module.SERVER)
 def template_measure(request):
     measure = services.template_measure(
         text=request.POST.get("text", "")[:2000], company=licence_current().company, today=timezone.localdate()
@@ -296,7 +307,6 @@ def template_measure(request):
 
 
 @require_POST
-@module_required(Module.SERVER)
 def template_test(request, pk):
     template = get_object_or_404(Template, pk=pk)
     form = TemplateTestForm(request.POST)

@@ -40,9 +40,6 @@ STATE_CSS = {
 }
 
 
-LOAD_TYPE_LABELS: dict = {}  # lazy labels by load type, filled as the tables ask
-
-
 class OutgoingMessage(models.Model):
     """One SMS to send: a row of the "Envío de mensajes" table.
 
@@ -129,9 +126,7 @@ class OutgoingMessage(models.Model):
     def load_type(self):
         if not self.load_id:
             return ""
-        from loads.models import LoadType
-
-        return LOAD_TYPE_LABELS.setdefault(self.load.type, LoadType(self.load.type).label)
+        return self.load.get_type_display()
 
     def is_due(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

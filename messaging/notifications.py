@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from accounts.mail import MailError, mail_send
 from messaging.models import (
     IncomingCall,
     IncomingMessage,
@@ -56,8 +57,6 @@ def notification_queue(
 
 def notification_deliver(notification_id: int, *, now: datetime.datetime | None = None) -> str:
     """One attempt to send one notification (a django-q task)."""
-    from accounts.mail import MailError, mail_send
-
     now = now or timezone.now()
     # Claim it: two runners (the task and the retry job) never send the same attempt twice.
     claimed = Notification.objects.filter(

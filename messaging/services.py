@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 from messaging.models import IncomingCall, IncomingMessage, IncomingPart, MessagingSettings, OutgoingMessage, SentPart
 from messaging.models import MessageStatus as S
+from messaging.signals import incoming_received
 from smsmotor.texts import Text, as_text
 
 # Which moves are legal. A person may re-queue a FAILED or UNKNOWN message; nothing
@@ -363,7 +364,6 @@ def incoming_store(
 
     `note` says what could not be read (a damaged time stamp, an unreadable message) and `pdu`
     keeps the message as the modem gave it, for a person to look at."""
-    from credit.services import balance_answer_from_sms
     from messaging.notifications import incoming_notify
 
     if concat is None or concat.total <= 1:
@@ -371,7 +371,7 @@ def incoming_store(
             modem=modem, phone=phone, text=text, received_at=received_at, note=note, pdu=pdu
         )
         incoming_notify(message)
-        balance_answer_from_sms(phone=phone, text=text, received_at=received_at)
+        incoming_received.send(sender=IncomingMessage, message=message)
         return message
     IncomingPart.objects.get_or_create(
         modem=modem,
@@ -398,7 +398,7 @@ def incoming_store(
     )
     IncomingPart.objects.filter(pk__in=[part.pk for part in parts]).delete()
     incoming_notify(message)  # one e-mail for the whole message
-    balance_answer_from_sms(phone=phone, text=message.text, received_at=message.received_at)
+    incoming_received.send(sender=IncomingMessage, message=message)
     return message
 
 

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit, form_changes
 from accounts.models import AuditAction
-from accounts.modules import Module, module_required
 from messaging import selectors, services
 from messaging.forms import MessagingSettingsForm, OutgoingFilterForm
 from messaging.models import MessageStatus, MessagingSettings, OutgoingMessage
@@ -22,7 +21,6 @@ PAGE_SIZE = 50
 FINAL_STATES = frozenset({MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.CANCELLED})
 
 
-@module_required(Module.SERVER)
 def settings_view(request):
     current = MessagingSettings.load()
     form = MessagingSettingsForm(request.POST or None, instance=current)
@@ -42,7 +40,6 @@ def settings_view(request):
 
 
 @require_POST
-@module_required(Module.SERVER)
 def sending_switch(request):
     enabled = request.POST.get("sending") == "on"
     services.messaging_settings_update(data={"sending_enabled": enabled})
@@ -56,7 +53,6 @@ def sending_switch(request):
     return redirect("messaging:settings")
 
 
-@module_required(Module.SERVER, Module.OPERATOR)
 def outgoing(request):
     form = OutgoingFilterForm(request.GET)
     if form.is_valid():
@@ -78,7 +74,6 @@ def _outgoing_live_state(page) -> dict:
     return {"after": after, "watch": live.watch_text(page, FINAL_STATES)}
 
 
-@module_required(Module.SERVER, Module.OPERATOR)
 def outgoing_live(request):
     """The Outgoing table's poll: the rows whose state changed, or the whole table when new
     messages arrived on the first page, and the status bar when it changed; 204 when nothing did."""
@@ -105,7 +100,6 @@ def outgoing_live(request):
     return live.answer(request, [render_to_string("messaging/_outgoing_live.html", context, request)], why=True)
 
 
-@module_required(Module.SERVER)
 def incoming(request):
     if request.GET.get("export"):
         return export_response(
@@ -133,7 +127,6 @@ def _incoming_signature(page, calls) -> str:
     return live.signature([(m.pk, states(m)) for m in page] + [(c.pk, c.received_at, states(c)) for c in calls])
 
 
-@module_required(Module.SERVER)
 def incoming_live(request):
     """The Incoming tab's poll: the tables again when a message, a call or an e-mail state changed."""
     context = _incoming_context(request)

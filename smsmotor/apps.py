@@ -1,10 +1,5 @@
 from axes.apps import AppConfig as AxesAppConfig
-from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
-
-
-class SmsMotorAdminConfig(AdminConfig):
-    default_site = "smsmotor.admin.AdminSite"
 
 
 class AxesConfig(AxesAppConfig):

@@ -14,7 +14,7 @@ round (bench/live.py). Two kinds of state:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -30,13 +30,24 @@ def no_change() -> HttpResponse:
     return HttpResponse(status=204)
 
 
+# What the status bar shows is the shell's (shell.status: it reads every app), and the shell sits
+# above the apps whose views answer polls here: it hands its function in at start-up
+# (shell.apps.ShellConfig.ready) instead of this module importing upwards.
+_status_bar: Callable[[], object] | None = None
+
+
+def status_bar_provide(function: Callable[[], object]) -> None:
+    global _status_bar
+    _status_bar = function
+
+
 def status_part(request, *, why: bool = False) -> str:
     """The status bar (and, with `why`, the Outgoing tab's "why nothing leaves" box) as
     out-of-band parts of a live answer; "" when the page already shows exactly this. One poll per
     round carries both the page's table and the status bar, so a page costs one request."""
-    from smsmotor.status import cached_status_bar  # the shell sits above the apps it shows
-
-    context = {"status": cached_status_bar(), "oob": True}
+    if _status_bar is None:
+        return ""  # no shell installed: the tables still refresh
+    context = {"status": _status_bar(), "oob": True}
     bar = render_to_string("_status_bar.html", context, request=request)
     box = render_to_string("_sending_why.html", context, request=request) if why else ""
     sig = signature([bar, box])

@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "smsmotor.apps.SmsMotorAdminConfig",
+    "shell.apps.SmsMotorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "loads",
     "modem",
     "credit",
+    "shell",  # on top: the toolbar, status bar, health and root URLs import the apps above
 ]
 
 MIDDLEWARE = [
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The user's language, else Spanish; never the browser's (see smsmotor/middleware.py).
     "smsmotor.middleware.LanguageMiddleware",
+    # Which module opens which page (shell/pages.py): the login page or 403 for the others.
+    "shell.pages.PageAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -98,7 +101,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-ROOT_URLCONF = "smsmotor.urls"
+ROOT_URLCONF = "shell.urls"
 WSGI_APPLICATION = "smsmotor.wsgi.application"
 
 TEMPLATES = [
@@ -111,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "smsmotor.context_processors.shell",
+                "shell.context_processors.shell",
             ],
         },
     },

@@ -18,7 +18,7 @@ from loads.models import Load, LoadType
 from messaging.models import MessageStatus, OutgoingMessage
 from messaging.services import message_transition
 from modem.models import Modem, ModemState
-from smsmotor.navigation import DATA_TABS, TOOLBAR
+from shell.navigation import DATA_TABS, TOOLBAR
 from smsmotor.test import PASSWORD, SmtpServer, make_user
 
 CHROMIUM = "/usr/bin/chromium"

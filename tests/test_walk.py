@@ -25,7 +25,7 @@ from playwright.sync_api import expect, sync_playwright
 from accounts.modules import Module
 from messaging.models import MessagingSettings, OutgoingMessage
 from modem.models import Modem
-from smsmotor.navigation import DATA_TABS, TOOLBAR
+from shell.navigation import DATA_TABS, TOOLBAR
 from smsmotor.test import PASSWORD, make_user
 from tests.test_browser import CHROMIUM, FLAGS
 from tests.test_guide import guide_shots
@@ -251,9 +251,9 @@ class WalkTestCase(StaticLiveServerTestCase):
         # A load from the company's database: test it, load exactly what the preview shows, delete it.
         page.goto(self.live_server_url + "/loads/")
         page.fill("input[name=send_date]", timezone.localdate().isoformat())
-        self.click("button[value=test]")
+        self.click("button[formaction$='erp/test/']")  # the ERP form's Test load
         self.step("load-preview")
-        self.click("form[action$='/erp/'] button[value=load], form[action*='erp'] button[value=load]")
+        self.click("form[action$='/erp/'] button")
         self.step("load-stored")
         page.goto(self.live_server_url + "/loads/history/")
         self.click("button[id^=delete-load-]")

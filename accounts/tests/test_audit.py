@@ -48,9 +48,8 @@ class AuditTrailTestCase(BaseTestCase):
     def test_the_smtp_password_is_never_written_to_the_trail(self):
         self.login(self.alice)
         self.client.post(
-            reverse("accounts:server"),
+            reverse("accounts:smtp"),
             {
-                "action": "smtp",
                 "smtp-smtp_host": "mail.empresa.bo",
                 "smtp-smtp_port": 587,
                 "smtp-smtp_security": "starttls",
@@ -78,7 +77,7 @@ class AuditTrailTestCase(BaseTestCase):
 
     def test_the_trail_page_lists_and_filters_and_is_for_administrators_only(self):
         self.login(self.alice)
-        self.client.post(reverse("credit:settings"), {"action": "reset"})
+        self.client.post(reverse("credit:counter_reset"))
         page = self.client.get(reverse("accounts:audit"), {"action": AuditAction.SETTINGS})
         self.assertContains(page, "alice")
         self.assertContains(page, "Contador de mensajes")

@@ -73,15 +73,11 @@ class LicenceKeyTestCase(BaseTestCase):
 
     def test_the_server_tab_registers_a_key_and_explains_a_bad_one(self):
         self.login(self.alice)
-        response = self.client.post(
-            reverse("accounts:server"), {"action": "licence", "licence-key": "SMSM1.abc.def"}, follow=True
-        )
+        response = self.client.post(reverse("accounts:licence"), {"licence-key": "SMSM1.abc.def"}, follow=True)
         self.assertContains(response, "no es válida")
         key = licence_key("Créditos Ñandú", datetime.date(2027, 12, 31))
         wrapped = "\n".join(key[i : i + 60] for i in range(0, len(key), 60))  # as pasted from an e-mail
-        response = self.client.post(
-            reverse("accounts:server"), {"action": "licence", "licence-key": wrapped}, follow=True
-        )
+        response = self.client.post(reverse("accounts:licence"), {"licence-key": wrapped}, follow=True)
         self.assertContains(response, "Créditos Ñandú")
         self.assertContains(response, "31/12/2027")
         self.assertTrue(licence_current().ok)

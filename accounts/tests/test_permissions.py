@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from smsmotor.navigation import BOTH, all_tabs
+from shell.navigation import all_tabs
+from shell.pages import BOTH
 from smsmotor.test import PASSWORD, BaseTestCase, make_user
 
 SERVER_ONLY_EXTRA = ["admin:index", "admin:messaging_outgoingmessage_changelist", "admin:accounts_user_changelist"]
@@ -53,7 +54,7 @@ class PermissionMatrixTestCase(BaseTestCase):
         self.login(self.bob)
         response = self.client.post(reverse("messaging:sending_switch"), {"sending": "off"})
         self.assertEqual(response.status_code, 403)
-        response = self.client.post(reverse("accounts:users"), {"action": "save"})
+        response = self.client.post(reverse("accounts:users_save"))
         self.assertEqual(response.status_code, 403)
 
     def test_an_operator_gets_403_from_the_admin_login_too(self):
@@ -100,7 +101,7 @@ class BruteForceTestCase(BaseTestCase):
         response = strict.post(reverse("login"), {"username": "alice", "password": PASSWORD})
         self.assertEqual(response.status_code, 403)
         strict.force_login(self.alice)
-        self.assertEqual(strict.post(reverse("credit:settings"), {"action": "reset"}).status_code, 403)
+        self.assertEqual(strict.post(reverse("credit:counter_reset")).status_code, 403)
 
 
 # Every page an operator may open (the operator module); everything else answers 403.
@@ -116,6 +117,7 @@ OPERATOR_PAGES = {
     "loads:settings",
     "loads:excel_upload",
     "loads:excel_confirm",
+    "loads:excel_cancel",
     "loads:excel_example",
     "loads:cancel",
     "loads:history",

@@ -20,7 +20,6 @@ class SmtpAccountTestCase(BaseTestCase):
 
     def configure(self, **fields) -> None:
         data = {
-            "action": "smtp",
             "smtp-smtp_sender": "avisos@empresa.bo",
             "smtp-smtp_host": "127.0.0.1",
             "smtp-smtp_port": 25,
@@ -29,11 +28,11 @@ class SmtpAccountTestCase(BaseTestCase):
             "smtp-password": "",
         }
         data.update({f"smtp-{name}": value for name, value in fields.items()})
-        response = self.client.post(reverse("accounts:server"), data)
+        response = self.client.post(reverse("accounts:smtp"), data)
         self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
 
     def send_test(self, to: str = "jefe@empresa.bo") -> str:
-        response = self.client.post(reverse("accounts:server"), {"action": "test_email", "test-to": to}, follow=True)
+        response = self.client.post(reverse("accounts:test_email"), {"test-to": to}, follow=True)
         return " ".join(str(message) for message in response.context["messages"])
 
     def server(self, **options) -> SmtpServer:
@@ -97,7 +96,7 @@ class SmtpAccountTestCase(BaseTestCase):
     def test_an_operator_cannot_see_or_change_the_account(self):
         self.login(self.bob)
         self.assertEqual(self.client.get(reverse("accounts:server")).status_code, 403)
-        response = self.client.post(reverse("accounts:server"), {"action": "smtp", "smtp-smtp_host": "evil"})
+        response = self.client.post(reverse("accounts:smtp"), {"smtp-smtp_host": "evil"})
         self.assertEqual(response.status_code, 403)
         self.assertEqual(ServerSettings.load().smtp_host, "")
 
@@ -145,14 +144,14 @@ class EventLogTabTestCase(BaseTestCase):
         for path in self.folder.glob("smsmotor-*.log"):
             path.unlink()
 
-        self.client.post(reverse("accounts:server"), {"action": "event_log"})  # unticked: off
+        self.client.post(reverse("accounts:event_log"))  # unticked: off
         self.assertTrue((self.folder / DISABLED_MARKER).exists())
         self.assertFalse(ServerSettings.load().keep_history)
         handler._checked_at = float("-inf")  # another process: sees it within CHECK_SECONDS
         logger.info("not kept")
         self.assertEqual(list(self.folder.glob("smsmotor-*.log")), [])
 
-        self.client.post(reverse("accounts:server"), {"action": "event_log", "keep_history": "on"})
+        self.client.post(reverse("accounts:event_log"), {"keep_history": "on"})
         handler._checked_at = float("-inf")
         logger.info("kept")
         (path,) = self.folder.glob("smsmotor-*.log")

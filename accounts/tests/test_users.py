@@ -13,7 +13,7 @@ class UsersTabTestCase(BaseTestCase):
     def rows(self, **changes) -> dict:
         """The Users tab's POST with every user as it is, then `changes` by username."""
         users = list(get_user_model().objects.order_by("username"))
-        data = {"action": "save", "form-TOTAL_FORMS": len(users), "form-INITIAL_FORMS": len(users)}
+        data = {"form-TOTAL_FORMS": len(users), "form-INITIAL_FORMS": len(users)}
         for i, user in enumerate(users):
             enabled, modules = changes.get(user.username, (user.is_active, granted_modules(user)))
             data[f"form-{i}-user_id"] = user.pk
@@ -30,7 +30,7 @@ class UsersTabTestCase(BaseTestCase):
 
     def test_ticking_a_module_opens_its_pages(self):
         self.login(self.alice)
-        response = self.client.post(reverse("accounts:users"), self.rows(charlie=(True, {Module.OPERATOR})))
+        response = self.client.post(reverse("accounts:users_save"), self.rows(charlie=(True, {Module.OPERATOR})))
         self.assertRedirects(response, reverse("accounts:users"))
         self.client.force_login(get_user_model().objects.get(username="charlie"))
         self.assertEqual(self.client.get(reverse("loads:history")).status_code, 200)
@@ -38,7 +38,7 @@ class UsersTabTestCase(BaseTestCase):
 
     def test_the_server_module_gives_the_admin_too(self):
         self.login(self.alice)
-        self.client.post(reverse("accounts:users"), self.rows(bob=(True, {Module.SERVER})))
+        self.client.post(reverse("accounts:users_save"), self.rows(bob=(True, {Module.SERVER})))
         bob = get_user_model().objects.get(username="bob")
         self.assertTrue(bob.is_staff)
         self.client.force_login(bob)
@@ -46,14 +46,14 @@ class UsersTabTestCase(BaseTestCase):
 
     def test_unticking_enabled_locks_the_user_out(self):
         self.login(self.alice)
-        self.client.post(reverse("accounts:users"), self.rows(bob=(False, {Module.OPERATOR})))
+        self.client.post(reverse("accounts:users_save"), self.rows(bob=(False, {Module.OPERATOR})))
         self.assertFalse(get_user_model().objects.get(username="bob").is_active)
         self.assertFalse(self.log_in_with_password("bob", PASSWORD))
 
     def test_an_administrator_cannot_lock_themself_out(self):
         self.login(self.alice)
         for enabled, modules in [(False, {Module.SERVER}), (True, {Module.OPERATOR})]:
-            response = self.client.post(reverse("accounts:users"), self.rows(alice=(enabled, modules)))
+            response = self.client.post(reverse("accounts:users_save"), self.rows(alice=(enabled, modules)))
             self.assertEqual(response.status_code, 200)
             self.assertTrue(response.context["formset"].errors)
         alice = get_user_model().objects.get(username="alice")
@@ -62,9 +62,8 @@ class UsersTabTestCase(BaseTestCase):
     def test_it_creates_a_user_with_modules(self):
         self.login(self.alice)
         response = self.client.post(
-            reverse("accounts:users"),
+            reverse("accounts:user_create"),
             {
-                "action": "create",
                 "username": "erika",
                 "first_name": "Erika",
                 "last_name": "Rojas",

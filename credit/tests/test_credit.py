@@ -12,6 +12,8 @@ from accounts.modules import Module
 from credit import services
 from credit.models import BalanceQuery, CreditSettings, OperatorProfile, QueryStatus
 from messaging.models import MessageStatus, OutgoingMessage
+from modem import signals as modem_signals
+from modem.models import CommandKind, Modem, ModemCommand
 from modem.tests.test_worker import WorkerTestCase, queue
 from smsmotor.test import BaseTestCase, SmtpServer, make_user
 
@@ -80,19 +82,35 @@ class BalanceQueryWorkerTestCase(WorkerTestCase):
         self.assertTrue(credit.below_threshold)
 
 
+class ModemSignalsTestCase(BaseTestCase):
+    """Credit listens to the worker (modem sits below credit and does not import it)."""
+
+    def test_it_counts_the_segments_a_worker_reports(self):
+        CreditSettings.objects.update_or_create(pk=1, defaults={"balance": 10})
+        modem_signals.segments_sent.send(sender=None, segments=3)
+        credit = CreditSettings.load()
+        self.assertEqual((credit.counter, credit.balance), (3, 7))
+
+    def test_a_finished_ussd_command_answers_its_query(self):
+        Modem.objects.create(name="sim", port="/dev/null")
+        query = services.balance_query_start(profile=OperatorProfile.objects.get(name="Entel"), by=self.alice)
+        ModemCommand.objects.filter(pk=query.command_id).update(result={"text": "Saldo Bs 4.00", "status": 0})
+        self.assertEqual(query.command.kind, CommandKind.USSD)
+        modem_signals.command_finished.send(sender=None, command=query.command)
+        query.refresh_from_db()
+        self.assertEqual((query.status, query.balance), (QueryStatus.ANSWERED, Decimal("4.00")))
+
+
 class CreditTabTestCase(BaseTestCase):
     def setUp(self):
         self.login(self.alice)
 
     def test_the_daily_query_is_a_schedule_that_fires(self):
-        from modem.models import Modem
-
         Modem.objects.create(name="sim", port="/dev/null")
         entel = OperatorProfile.objects.get(name="Entel")
         response = self.client.post(
-            reverse("credit:settings"),
+            reverse("credit:daily"),
             {
-                "action": "daily",
                 "daily-profile": entel.pk,
                 "daily-automatic_query": "on",
                 "daily-automatic_query_time": "08:30",
@@ -108,7 +126,7 @@ class CreditTabTestCase(BaseTestCase):
         self.assertTrue(query.automatic)
         self.assertEqual(query.command.argument, "*105#")
         # Turned off: the schedule goes.
-        self.client.post(reverse("credit:settings"), {"action": "daily", "daily-automatic_query_time": "08:30"})
+        self.client.post(reverse("credit:daily"), {"daily-automatic_query_time": "08:30"})
         self.assertFalse(Schedule.objects.filter(name=services.BALANCE_SCHEDULE).exists())
 
     def test_the_tab_shows_answers_the_warning_and_resets_the_counter(self):
@@ -125,13 +143,13 @@ class CreditTabTestCase(BaseTestCase):
         self.assertContains(page, "Saldo Bs 7.00")
         self.assertContains(page, 'data-testid="credit-warning"')
         self.assertContains(self.client.get(reverse("messaging:outgoing")), "Crédito: quedan 5 SMS")  # every page
-        self.client.post(reverse("credit:settings"), {"action": "reset"})
+        self.client.post(reverse("credit:counter_reset"))
         self.assertEqual(CreditSettings.load().counter, 0)
 
     def test_asking_without_a_modem_is_explained(self):
         response = self.client.post(
-            reverse("credit:settings"),
-            {"action": "query", "query-profile": OperatorProfile.objects.get(name="Entel").pk},
+            reverse("credit:query"),
+            {"query-profile": OperatorProfile.objects.get(name="Entel").pk},
             follow=True,
         )
         self.assertContains(response, "módem")
@@ -139,5 +157,5 @@ class CreditTabTestCase(BaseTestCase):
 
     def test_an_operator_gets_403(self):
         self.login(self.bob)
-        self.assertEqual(self.client.post(reverse("credit:settings"), {"action": "reset"}).status_code, 403)
+        self.assertEqual(self.client.post(reverse("credit:counter_reset")).status_code, 403)
         self.assertEqual(OutgoingMessage.objects.filter(status=MessageStatus.QUEUED).count(), 0)

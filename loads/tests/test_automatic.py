@@ -87,7 +87,6 @@ class LoadSummaryEmailTestCase(DemoErpMixin, BaseTestCase):
                     "reference_date": timezone.localdate().isoformat(),
                     "send_date": timezone.localdate().isoformat(),
                     "template": self.template.pk,
-                    "action": "load",
                 },
             )
         load = Load.objects.get()

@@ -36,10 +36,9 @@ class DemoErpTestCase(BaseTestCase):
             "reference_date": self.today.isoformat(),
             "send_date": self.today.isoformat(),
             "template": self.template.pk,
-            "action": action,
             **extra,
         }
-        return self.client.post(reverse("loads:erp_load"), data, follow=True)
+        return self.client.post(reverse("loads:erp_test" if action == "test" else "loads:erp_load"), data, follow=True)
 
     def test_test_load_shows_the_messages_and_stores_nothing(self):
         response = self.post("test")
@@ -56,12 +55,11 @@ class DemoErpTestCase(BaseTestCase):
         # The demo's incomplete number falls due every other day: look at both.
         rejected = self.post("test").context["plan"].rejected
         self.client.post(
-            reverse("loads:erp_load"),
+            reverse("loads:erp_test"),
             {
                 "reference_date": (self.today + datetime.timedelta(days=1)).isoformat(),
                 "send_date": self.today.isoformat(),
                 "template": self.template.pk,
-                "action": "test",
             },
         )
         rejected += self.client.get(reverse("loads:preview")).context["plan"].rejected
@@ -115,8 +113,8 @@ class DemoErpTestCase(BaseTestCase):
         response = self.client.get(reverse("loads:integration"))
         self.assertNotContains(response, "s3cr3t-erp")
         source = IntegrationSource.load()
-        data = {"engine": "sqlite", "database": source.database, "query": source.query, "action": "test"}
-        response = self.client.post(reverse("loads:integration"), data, follow=True)
+        data = {"engine": "sqlite", "database": source.database, "query": source.query}
+        response = self.client.post(reverse("loads:integration_test"), data, follow=True)
         self.assertContains(response, "Conectado")
         self.assertEqual(IntegrationSource.load().password, "s3cr3t-erp")  # kept when left empty
 

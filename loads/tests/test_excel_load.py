@@ -90,7 +90,7 @@ class ExcelLoadTestCase(BaseTestCase):
     def test_confirming_stores_the_load_and_its_messages(self):
         response = self.preview(xlsx(self.FILE), send_date="2026-11-24")
         key = response.context["pending"]["key"]
-        response = self.client.post(reverse("loads:excel_confirm"), {"key": key, "action": "confirm"})
+        response = self.client.post(reverse("loads:excel_confirm"), {"key": key})
         self.assertRedirects(response, reverse("loads:history"))
         load = Load.objects.get()
         self.assertEqual(
@@ -103,12 +103,12 @@ class ExcelLoadTestCase(BaseTestCase):
 
     def test_cancelling_stores_nothing(self):
         key = self.preview(xlsx(self.FILE), send_date="2026-11-24").context["pending"]["key"]
-        self.client.post(reverse("loads:excel_confirm"), {"key": key, "action": "cancel"})
+        self.client.post(reverse("loads:excel_cancel"), {"key": key})
         self.assertFalse(Load.objects.exists())
 
     def test_a_later_send_date_keeps_messages_pending(self):
         key = self.preview(xlsx(self.FILE), send_date="2026-12-01").context["pending"]["key"]
-        self.client.post(reverse("loads:excel_confirm"), {"key": key, "action": "confirm"})
+        self.client.post(reverse("loads:excel_confirm"), {"key": key})
         self.assertEqual(set(OutgoingMessage.objects.values_list("status", flat=True)), {MessageStatus.PENDING})
 
     def test_a_file_that_is_not_excel_is_explained(self):
@@ -153,7 +153,7 @@ class ExcelLoadTestCase(BaseTestCase):
     def test_an_operator_sees_only_their_loads(self):
         Load.objects.create(type=LoadType.EXCEL, created_by=self.alice)
         key = self.preview(xlsx(self.FILE), send_date="2026-11-24").context["pending"]["key"]
-        self.client.post(reverse("loads:excel_confirm"), {"key": key, "action": "confirm"})
+        self.client.post(reverse("loads:excel_confirm"), {"key": key})
         loads = list(self.client.get(reverse("loads:history")).context["page"])
         self.assertEqual([load.created_by for load in loads], [self.bob])
 

@@ -78,7 +78,7 @@ class ExcelPreviewTestCase(UploadsFolderMixin, BaseTestCase):
     def confirm(self, response):
         return self.client.post(
             reverse("loads:excel_confirm"),
-            {"key": response.context["pending"]["key"], "action": "confirm"},
+            {"key": response.context["pending"]["key"]},
         )
 
     def test_a_csv_with_unquoted_commas_rejects_the_split_rows_and_says_why(self):

@@ -159,7 +159,7 @@ class SendingTestCase(WorkerTestCase):
         self.modem.refresh_from_db()
         self.assertEqual(self.modem.waiting_reason, "MINUTE")
         self.assertGreater(self.modem.waiting_until, timezone.now())
-        from smsmotor.status import status_bar
+        from shell.status import status_bar
 
         with translation.override("en"):
             why = status_bar().why

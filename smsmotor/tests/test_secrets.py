@@ -62,9 +62,8 @@ class SecretsTestCase(BaseTestCase):
         self.root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
         self.login(self.root)
         self.post(
-            reverse("accounts:server"),
+            reverse("accounts:smtp"),
             {
-                "action": "smtp",
                 "smtp-smtp_sender": "avisos@empresa.bo",
                 "smtp-smtp_host": "mail.empresa.bo",
                 "smtp-smtp_port": 587,
@@ -83,7 +82,6 @@ class SecretsTestCase(BaseTestCase):
                 "user": "lector",
                 "password": ERP_PASSWORD,
                 "query": "SELECT celular FROM cuotas WHERE vence = :fecha",
-                "action": "save",
             },
         )
         self.post(reverse("modem:new"), {**MODEM_FORM, "pin": PIN})

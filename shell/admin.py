@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from shell.pages import ADMIN, is_allowed
+
 
 class AdminSite(admin.AdminSite):
     """The Django admin, open to users of the server module only.
@@ -19,9 +21,7 @@ class AdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
-        from accounts.modules import Module
-
-        return Module.SERVER.is_allowed(request.user)
+        return is_allowed(ADMIN, request.user)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

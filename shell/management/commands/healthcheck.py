@@ -2,7 +2,7 @@ import json as json_module
 
 from django.core.management.base import BaseCommand
 
-from smsmotor.health import health_report
+from shell.health import health_report
 
 
 class Command(BaseCommand):

@@ -7,6 +7,10 @@ import datetime
 
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django_q.models import Schedule
+
+from messaging.notifications import OUTBOX_SCHEDULE
+from modem.models import Modem
 
 # The e-mail outbox schedule runs every minute: when the cluster is up, its next run is never
 # much in the past.
@@ -34,10 +38,6 @@ def _database() -> dict:
 
 
 def _cluster(now: datetime.datetime) -> dict:
-    from django_q.models import Schedule
-
-    from messaging.notifications import OUTBOX_SCHEDULE
-
     schedule = Schedule.objects.filter(name=OUTBOX_SCHEDULE).first()
     if schedule is None or schedule.next_run is None:
         return {"ok": False, "error": "the outbox schedule is missing: run migrate"}
@@ -50,8 +50,6 @@ def _cluster(now: datetime.datetime) -> dict:
 
 
 def _modems(now: datetime.datetime) -> list[dict]:
-    from modem.models import Modem
-
     return [
         {
             "ok": modem.is_alive(now),

@@ -1,6 +1,6 @@
+from shell.navigation import DATA_TABS, TOOLBAR
+from shell.status import cached_status_bar
 from smsmotor import live
-from smsmotor.navigation import DATA_TABS, TOOLBAR
-from smsmotor.status import cached_status_bar
 
 
 def shell(request) -> dict:

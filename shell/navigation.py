@@ -1,4 +1,5 @@
-"""The shell's toolbar and data tabs, as in the original: which page, which module."""
+"""The shell's toolbar and data tabs, as in the original; which module opens which page is in
+shell.pages (PAGES), the same registry the access check reads."""
 
 from dataclasses import dataclass
 
@@ -7,9 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.modules import Module
-
-BOTH = (Module.SERVER, Module.OPERATOR)
-SERVER = (Module.SERVER,)
+from shell.pages import PAGES, is_allowed
 
 
 @dataclass(frozen=True)
@@ -17,10 +16,13 @@ class Tab:
     url_name: str
     label: Promise
     icon: str
-    modules: tuple[Module, ...]
+
+    @property
+    def modules(self) -> tuple[Module, ...]:
+        return PAGES[self.url_name]
 
     def is_allowed(self, user) -> bool:
-        return any(module.is_allowed(user) for module in self.modules)
+        return is_allowed(self.modules, user)
 
     @property
     def url(self) -> str:
@@ -39,28 +41,28 @@ TOOLBAR = (
         _("Messages"),
         "group-messages",
         (
-            Tab("messaging:settings", _("Messages"), "chat-dots", SERVER),
-            Tab("loads:settings", _("Data loading"), "cloud-upload", BOTH),
+            Tab("messaging:settings", _("Messages"), "chat-dots"),
+            Tab("loads:settings", _("Data loading"), "cloud-upload"),
         ),
     ),
     ToolbarGroup(
         _("Configuration"),
         "group-configuration",
         (
-            Tab("modem:settings", _("Modem"), "usb-drive", SERVER),
-            Tab("accounts:server", _("Server"), "hdd-network", SERVER),
-            Tab("credit:settings", _("Credit"), "coin", SERVER),
-            Tab("accounts:users", _("Users"), "people", SERVER),
+            Tab("modem:settings", _("Modem"), "usb-drive"),
+            Tab("accounts:server", _("Server"), "hdd-network"),
+            Tab("credit:settings", _("Credit"), "coin"),
+            Tab("accounts:users", _("Users"), "people"),
         ),
     ),
 )
 
 DATA_TABS = (
-    Tab("messaging:outgoing", _("Outgoing"), "send", BOTH),
-    Tab("messaging:incoming", _("Incoming"), "inbox", SERVER),
-    Tab("loads:history", _("Load history"), "clock-history", BOTH),
-    Tab("loads:preview", _("Load preview"), "eye", SERVER),
-    Tab("modem:processing", _("Processing"), "activity", SERVER),
+    Tab("messaging:outgoing", _("Outgoing"), "send"),
+    Tab("messaging:incoming", _("Incoming"), "inbox"),
+    Tab("loads:history", _("Load history"), "clock-history"),
+    Tab("loads:preview", _("Load preview"), "eye"),
+    Tab("modem:processing", _("Processing"), "activity"),
 )
 
 

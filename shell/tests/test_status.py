@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 
 from messaging.models import MessageStatus, MessagingSettings, OutgoingMessage
 from modem.models import Modem, ModemState
-from smsmotor.status import status_bar
+from shell.status import status_bar
 from smsmotor.test import BaseTestCase
 
 
