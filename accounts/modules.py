@@ -5,11 +5,6 @@ same name, so the Users tab ticks a module by adding the user to its group and t
 shows the same thing. Superusers have every module.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,21 +78,6 @@ def access_refusal(*, user, modules: set[Module], by) -> str | None:
             "modules": ", ".join(str(module.label) for module in sorted(beyond))
         }
     return None
-
-
-def module_required(*modules: Module) -> Callable:
-    """Login, then any one of `modules`; a logged-in user without it gets 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not any(module.is_allowed(request.user) for module in modules):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapper)
-
-    return decorator
 
 
 def sync_module_groups(**kwargs) -> None:

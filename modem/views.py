@@ -14,7 +14,6 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audited_save
-from accounts.modules import Module, module_required
 from messaging.models import OutgoingMessage, SentPart
 from messaging.phones import normalize_phone
 from modem import services
@@ -38,7 +37,6 @@ def _with_sent_today(modems: list[Modem]) -> list[Modem]:
     return modems
 
 
-@module_required(Module.SERVER)
 def settings_view(request, pk=None):
     modems = _with_sent_today(list(Modem.objects.all()))
     current = get_object_or_404(Modem, pk=pk) if pk else (modems[0] if modems else None)
@@ -72,7 +70,6 @@ def _live_parts() -> dict:
     return {"tests": tests, "detection": detection, "live": {"sig": sig}}
 
 
-@module_required(Module.SERVER)
 def live_view(request):
     """The Modem tab's poll: the test messages and port detection again when they changed."""
     current = Modem.objects.filter(pk=request.GET.get("modem") or 0).first()
@@ -83,7 +80,6 @@ def live_view(request):
     return live.answer(request, [html])
 
 
-@module_required(Module.SERVER)
 def new(request):
     form = ModemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +92,6 @@ def new(request):
 
 
 @require_POST
-@module_required(Module.SERVER)
 def load_defaults(request, pk):
     modem = get_object_or_404(Modem, pk=pk)
     services.modem_load_defaults(modem=modem, by=request.user)
@@ -115,20 +110,17 @@ def _queue_command(request, pk: int, kind: str):
 
 
 @require_POST
-@module_required(Module.SERVER)
 def detect_ports_command(request, pk):
     """Ask the line's worker which ports its machine has (the modem may be on another machine)."""
     return _queue_command(request, pk, CommandKind.DETECT_PORTS)
 
 
 @require_POST
-@module_required(Module.SERVER)
 def reconnect(request, pk):
     return _queue_command(request, pk, CommandKind.RECONNECT)
 
 
 @require_POST
-@module_required(Module.SERVER)
 def simulate_sms(request, pk):
     """The demo: the simulated modem receives an SMS from a customer."""
     modem = get_object_or_404(Modem, pk=pk, simulated=True)
@@ -144,7 +136,6 @@ def simulate_sms(request, pk):
 
 
 @require_POST
-@module_required(Module.SERVER)
 def simulate_call(request, pk):
     """The demo: someone calls the simulated modem's number."""
     modem = get_object_or_404(Modem, pk=pk, simulated=True)
@@ -164,7 +155,6 @@ def normalise_or_raw(phone: str) -> str:
 
 
 @require_POST
-@module_required(Module.SERVER)
 def test_sms(request):
     form = TestSmsForm(request.POST)
     if form.is_valid():
@@ -181,7 +171,6 @@ def test_sms(request):
     return HttpResponseRedirect(target if safe else reverse("modem:settings"))
 
 
-@module_required(Module.SERVER)
 def processing(request):
     return render(request, "modem/processing.html", {**_processing_context(), "auto_refresh": True})
 
@@ -191,7 +180,6 @@ def _processing_context() -> dict:
     return {"events": events, "live": {"sig": events[0].pk if events else 0}}
 
 
-@module_required(Module.SERVER)
 def processing_live(request):
     """The Processing log's poll: the log again when there is a newer line."""
     newest = ModemEvent.objects.order_by("-created_at", "-id").values_list("pk", flat=True).first() or 0

@@ -23,10 +23,10 @@ from django.utils.translation import gettext
 
 from accounts.licensing import stopped_reason
 from accounts.services import licence_current
-from credit import services as credit
 from messaging import reports as delivery
 from messaging import services as messaging
 from messaging.models import MessagingSettings, OutgoingMessage, SentPart
+from modem import signals
 from modem.lines import line_secret, transport_for
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState, WaitingReason
 from modem.ports import detect_ports
@@ -340,7 +340,7 @@ class Worker:
     def flush_counter(self) -> None:
         segments, self._segments_unreported = self._segments_unreported, 0
         try:
-            credit.counter_add(segments)
+            signals.segments_sent.send(sender=Worker, segments=segments)  # the Credit tab's counter
         except DatabaseError as error:
             self._segments_unreported += segments  # next time
             logger.warning("Could not update the message counter: %s", error)
@@ -704,7 +704,7 @@ class Worker:
                 result, status = {"error": str(reason_text(error))}, CommandStatus.FAILED
             self.finish_command(command, status, result)
             if command.kind == CommandKind.USSD:
-                credit.balance_answer_from_command(command)
+                signals.command_finished.send(sender=Worker, command=command)  # e.g. a balance query's answer
 
     def run_command(self, command: ModemCommand) -> dict:
         if command.kind == CommandKind.DETECT_PORTS:

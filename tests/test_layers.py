@@ -46,14 +46,7 @@ ALLOWED_IN_FUNCTION: dict[tuple[str, str], str] = {}
 # PENDING: edges that break the layering and can only be removed in files being changed elsewhere
 # at the same time (issue 14). Each entry is (importing module, imported package); the test fails
 # once the import is gone, so this list cannot outlive the edge.
-PENDING: dict[tuple[str, str], str] = {
-    # modem/worker.py calls credit.services.counter_add() and balance_answer_from_command().
-    # credit sits above modem (BalanceQuery points at a ModemCommand, the credit tab asks the
-    # modem), so the worker is to send modem.signals.segments_sent(segments=...) and
-    # command_finished(command=...) instead; credit's receivers are connected already
-    # (credit/apps.py, credit/receivers.py; tested in credit/tests/test_credit.py).
-    ("modem.worker", "credit"): "worker reports to credit by modem.signals (pending: modem/worker.py)",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
