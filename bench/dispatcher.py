@@ -1,10 +1,14 @@
-"""Dispatcher benchmark: messages through `run_modem` on the simulated modem.
+"""Dispatcher benchmark: messages through `run_modem` on the simulated lines.
 
     .venv/bin/python bench/dispatcher.py [--messages 3000] [--database sqlite|mariadb|both]
+                                         [--transport at|hilink|all]
 
 Prints, for each database:
-- throughput against the zero-latency simulated modem (messages per second) and the
-  software's time per message in ms (target: under 3 ms, over 300 messages/s per worker);
+- for each transport side by side, throughput against its zero-latency simulated device
+  (messages per second), the time per message, and the worker's own CPU per message (its
+  process's CPU time less a start-up with nothing to send, divided by the messages): the
+  software's cost, whatever the device's protocol costs in round trips (target for the AT
+  modem: under 3 ms, over 300 messages/s per worker);
 - with realistic latency, the gap between the modem's answer to one send and the next
   AT+CMGS (target: under 50 ms);
 - an idle worker's CPU use (target: under 1 %) and how soon it picks up a newly queued
@@ -55,7 +59,26 @@ def start_simulator(link: Path, latency: float, folder: Path) -> subprocess.Pope
     raise RuntimeError("the simulator did not start")
 
 
-def reset(name: str, link: Path):
+def start_stick(folder: Path) -> tuple[subprocess.Popen, str]:
+    """A simulated HiLink stick in its own process, at zero latency; its URL."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = manage("simulate_modem", "--hilink", "--zero-latency", "--http-port", str(port), log=folder / "stick.log")
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "/api/device/information", timeout=1).read()
+            return process, url
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the simulated stick did not start")
+
+
+def reset(name: str, link: Path | None, **where):
     from messaging.models import MessagingSettings, OutgoingMessage, SentPart
     from modem.models import Modem, ModemEvent
 
@@ -65,8 +88,9 @@ def reset(name: str, link: Path):
     MessagingSettings.objects.update_or_create(
         pk=1, defaults={"window_start": datetime.time(0), "window_end": datetime.time(0), "sending_enabled": True}
     )
+    where = where or {"transport": "AT", "port": str(link)}
     Modem.objects.update_or_create(
-        name=name, defaults={"port": str(link), "rate_per_minute": 0, "rate_per_day": 0, "command_timeout": 10}
+        name=name, defaults={**where, "rate_per_minute": 0, "rate_per_day": 0, "command_timeout": 10}
     )
 
 
@@ -84,18 +108,31 @@ def queue(count: int, prefix: str) -> None:
     )
 
 
-def throughput(count: int, folder: Path) -> tuple[float, float]:
+def worker_cpu(name: str, folder: Path) -> float:
+    """Run the worker until the queue is empty; the CPU seconds its process used."""
+    worker = manage("run_modem", "--modem", name, "--exit-when-idle", log=folder / "worker.log")
+    _pid, _status, usage = os.wait4(worker.pid, 0)
+    worker.returncode = 0
+    return usage.ru_utime + usage.ru_stime
+
+
+def throughput(count: int, folder: Path, transport: str) -> tuple[float, float, float]:
     from django.db.models import Max, Min
 
     from messaging.models import OutgoingMessage
 
-    link = folder / "zero"
-    sim = start_simulator(link, 0, folder)
+    if transport == "hilink":
+        sim, url = start_stick(folder)
+        where = {"transport": "HILINK", "url": url, "port": ""}
+    else:
+        link = folder / "zero"
+        sim = start_simulator(link, 0, folder)
+        where = {"transport": "AT", "port": str(link)}
     try:
-        reset("bench-zero", link)
+        reset(f"bench-{transport}", None, **where)
+        start_up = worker_cpu(f"bench-{transport}", folder)  # connecting, nothing to send
         queue(count, "Rendimiento")
-        worker = manage("run_modem", "--modem", "bench-zero", "--exit-when-idle", log=folder / "worker.log")
-        worker.wait(600)
+        cpu = worker_cpu(f"bench-{transport}", folder) - start_up
     finally:
         sim.terminate()
         sim.wait()
@@ -106,7 +143,7 @@ def throughput(count: int, folder: Path) -> tuple[float, float]:
     rate = (done - 1) / seconds if seconds else float("inf")
     if done != count:
         print(f"  WARNING: {done} of {count} sent")
-    return rate, 1000.0 / rate
+    return rate, 1000.0 / rate, cpu * 1000.0 / max(done, 1)
 
 
 def gaps(latency: float, count: int, folder: Path) -> list[float]:
@@ -174,6 +211,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=1.0, help="realistic seconds per send for the gap test")
     parser.add_argument("--idle-seconds", type=float, default=20.0)
     parser.add_argument("--database", choices=["sqlite", "mariadb", "both"], default="both")
+    parser.add_argument("--transport", choices=["at", "hilink", "all"], default="all")
     options = parser.parse_args()
     names = ["sqlite", "mariadb"] if options.database == "both" else [options.database]
     for name in names:
@@ -191,6 +229,8 @@ def main() -> None:
                     str(options.latency),
                     "--idle-seconds",
                     str(options.idle_seconds),
+                    "--transport",
+                    options.transport,
                 ],
                 check=True,
             )
@@ -204,11 +244,14 @@ def main() -> None:
 
         django.setup()
         print(f"== {name}: {options.messages} messages, logs in {folder}")
-        rate, per_message = throughput(options.messages, folder)
-        print(
-            f"  throughput (zero-latency modem): {rate:.0f} messages/s, {per_message:.2f} ms per message"
-            f"  [target > 300/s, < 3 ms: {verdict(per_message < 3)}]"
-        )
+        transports = ["at", "hilink"] if options.transport == "all" else [options.transport]
+        print(f"  {'transport':<10} {'messages/s':>11} {'ms per message':>15} {'worker CPU ms/message':>22}")
+        for transport in transports:
+            rate, per_message, cpu = throughput(options.messages, folder, transport)
+            target = f"  [target < 3 ms: {verdict(per_message < 3)}]" if transport == "at" else ""
+            print(f"  {transport:<10} {rate:>11.0f} {per_message:>15.2f} {cpu:>22.2f}{target}")
+        if "at" not in transports:
+            return
         between = gaps(options.latency, 10, folder)
         print(
             f"  answer -> next AT+CMGS with {options.latency:.1f} s latency:"
