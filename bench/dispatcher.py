@@ -45,7 +45,7 @@ def manage(*args: str, log: Path) -> subprocess.Popen:
 
 
 def start_simulator(link: Path, latency: float, folder: Path) -> subprocess.Popen:
-    from modem.sim import control
+    from simulators import control
 
     args = ["simulate_modem", "--link", str(link)]
     args += ["--zero-latency"] if latency == 0 else ["--latency", str(latency)]
@@ -147,7 +147,7 @@ def throughput(count: int, folder: Path, transport: str) -> tuple[float, float, 
 
 
 def gaps(latency: float, count: int, folder: Path) -> list[float]:
-    from modem.sim import control
+    from simulators import control
 
     link = folder / "real"
     sim = start_simulator(link, latency, folder)

@@ -99,7 +99,7 @@ class Modem(models.Model):
         _("waiting"), max_length=10, choices=WaitingReason.choices, blank=True, editable=False
     )
     waiting_until = models.DateTimeField(_("waiting until"), null=True, blank=True, editable=False)
-    # Driven by `run_modem --simulator`: the Modem tab can make it receive an SMS or a call (the demo).
+    # Driven by `demo_modem`: the Modem tab can make it receive an SMS or a call (the demo).
     simulated = models.BooleanField(_("simulated"), default=False, editable=False)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
 

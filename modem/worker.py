@@ -132,7 +132,7 @@ class Worker:
         self.modem = modem
         # Builds the transport from the modem's settings at each connection (tests pass their own).
         self.open_line = open_line
-        # The simulated modem this worker drives (run_modem --simulator), for the demo's commands.
+        # The simulated device this worker drives (demo_modem), for the demo's commands.
         self.simulator = simulator
         # Only for the demo's simulated modem: a real modem always obeys the send window.
         self.ignore_window = ignore_window
@@ -235,7 +235,7 @@ class Worker:
                 port=status.where,
             )
         )
-        if not self.line.capabilities.calls:
+        if not self.line.capabilities.calls and self.line.kind == "at":  # other kinds never report calls
             self.activity(Text(gettext_noop("This modem cannot report incoming calls.")), level="WARNING")
         # Our own messages left in SENDING by a previous run of this worker.
         self.recover(modems=[self.modem])

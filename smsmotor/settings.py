@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "loads",
     "modem",
     "credit",
+    "simulators",  # the simulated devices and their commands (the demo, tests, benchmarks)
     "shell",  # on top: the toolbar, status bar, health and root URLs import the apps above
 ]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from modem.sim import control
+from simulators import control
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

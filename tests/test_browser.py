@@ -154,8 +154,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def test_a_test_sms_from_the_modem_tab_goes_out_through_the_simulated_modem(self):
         import threading
 
-        from modem.sim.simulator import SimulatedModem
         from modem.worker import Worker
+        from simulators.simulator import SimulatedModem
 
         sim = SimulatedModem(latency=0.2, report_delay=0.2)
         link = Path(tempfile.mkdtemp(prefix="sim-")) / "modem"

@@ -26,7 +26,7 @@ from messaging.models import MessageStatus as S
 from messaging.models import MessagingSettings, OutgoingMessage
 from modem.at import pdu
 from modem.models import Modem, ModemEvent
-from modem.sim import control
+from simulators import control
 from tests.processes import manage, start_simulator, stop
 
 ARTIFACTS = Path(os.environ["TEST_ARTIFACTS"])

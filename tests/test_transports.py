@@ -25,10 +25,10 @@ from messaging.models import MessageStatus as S
 from messaging.services import message_transition
 from modem.at import pdu
 from modem.models import Modem, TransportKind
-from modem.sim.hilink import SimulatedStick
-from modem.sim.simulator import SimulatedModem
 from modem.transports.base import SubmitFailed, TransportError
 from modem.worker import Worker
+from simulators.hilink import SimulatedStick
+from simulators.simulator import SimulatedModem
 from tests.processes import manage, stop
 
 ARTIFACTS = Path(os.environ["TEST_ARTIFACTS"])
@@ -50,7 +50,7 @@ def joined(sent) -> list[str]:
 
 
 class AtLine:
-    """A GSM modem on a pseudo-terminal (modem.sim.simulator)."""
+    """A GSM modem on a pseudo-terminal (simulators.simulator)."""
 
     kind = TransportKind.AT
 
@@ -88,7 +88,7 @@ class AtLine:
 
 
 class HiLinkLine:
-    """A Huawei HiLink stick's web API on a loopback port (modem.sim.hilink)."""
+    """A Huawei HiLink stick's web API on a loopback port (simulators.hilink)."""
 
     kind = TransportKind.HILINK
 

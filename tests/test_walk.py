@@ -122,8 +122,8 @@ class WalkTestCase(StaticLiveServerTestCase):
         super().tearDownClass()
 
     def setUp(self):
-        from modem.sim.simulator import SimulatedModem
         from modem.worker import Worker
+        from simulators.simulator import SimulatedModem
 
         self.admin = make_user("encargado", {Module.SERVER})
         self.operator = make_user("operadora", {Module.OPERATOR})

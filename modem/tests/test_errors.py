@@ -93,7 +93,7 @@ class ReasonTablesTestCase(unittest.TestCase):
                 self.assertIn("PUK", error.reason)
 
     def test_it_keeps_the_no_credit_hint_of_rp_cause_21(self):
-        # What a prepaid line without credit gets from Bolivian operators (see modem/sim).
+        # What a prepaid line without credit gets from Bolivian operators (see simulators).
         error = CmsError(21)
         self.assertIn("no credit", error.reason)
         self.assertIs(error.kind, ErrorKind.PERMANENT)

@@ -20,8 +20,8 @@ from huawei_lte_api.exceptions import (
 )
 
 from modem.at.pdu import Encoding
-from modem.sim.hilink import SimulatedStick
-from modem.sim.settings import LA_PAZ
+from simulators.hilink import SimulatedStick
+from simulators.settings import LA_PAZ
 
 NUMBER = "+59170000288"
 OTHER = "+59171234567"

@@ -5,8 +5,6 @@ import datetime
 from django.test import SimpleTestCase
 
 from modem.at.pdu import Encoding, SpanishMode
-from modem.sim.hilink import SimulatedStick
-from modem.sim.settings import LA_PAZ
 from modem.transports.base import (
     DeliveryReport,
     ErrorKind,
@@ -17,6 +15,8 @@ from modem.transports.base import (
     Unencodable,
 )
 from modem.transports.hilink import HiLinkTransport, LockedOut, PasswordNeeded, WrongPassword
+from simulators.hilink import SimulatedStick
+from simulators.settings import LA_PAZ
 
 NUMBER = "+59170000288"
 OTHER = "+59171234567"

@@ -1,4 +1,4 @@
-"""The driver against every simulated family (modem/sim/profiles.py), through the real pyserial path.
+"""The driver against every simulated family (simulators/profiles.py), through the real pyserial path.
 
 Each profile answers in the shapes its family's manual and public logs show: identification,
 +CPIN? forms and busy start-up, listing headers, junk lines, report memories, USSD styles, error
@@ -11,9 +11,9 @@ import unittest
 from modem.at import pdu
 from modem.at.driver import AtModem, MessageReceived, NewMessage, ReportReceived, ReportStored, UssdReply
 from modem.at.errors import CmsError, CommandError, PinRejected, PinRequired, certainly_not_sent
-from modem.sim import SimulatedModem
-from modem.sim.profiles import PROFILES
-from modem.sim.settings import SIM_STATES, USSD_STYLES
+from simulators import SimulatedModem
+from simulators.profiles import PROFILES
+from simulators.settings import SIM_STATES, USSD_STYLES
 
 NUMBER = "+59170000288"
 BALANCE = "Su saldo es Bs 12.50, vigente hasta 31/12/2026"

@@ -1,4 +1,4 @@
-"""The simulated modem's families (modem/sim/profiles.py), through the real pyserial path.
+"""The simulated modem's families (simulators/profiles.py), through the real pyserial path.
 
 Each test checks an answer shape a real device of that family gives (the profile's comment
 names the manual or log): what our driver must cope with, not what it expects.
@@ -10,11 +10,11 @@ import time
 from django.test import SimpleTestCase
 
 from modem.at import pdu
-from modem.sim import PROFILES, SimulatedModem
-from modem.sim.control import ControlServer
-from modem.sim.settings import SIM_STATES
-from modem.sim.ussd import pack_gsm7, unpack_gsm7
 from modem.tests.test_simulator import FINAL, NUMBER, Port
+from simulators import PROFILES, SimulatedModem
+from simulators.control import ControlServer
+from simulators.settings import SIM_STATES
+from simulators.ussd import pack_gsm7, unpack_gsm7
 
 
 class ProfileTestCase(SimpleTestCase):

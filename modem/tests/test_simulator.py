@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import SimpleTestCase
 
 from modem.at import pdu
-from modem.sim import SimulatedModem, control
+from simulators import SimulatedModem, control
 
 FINAL = re.compile(rb"\r\n(OK|ERROR|COMMAND NOT SUPPORT|TOO MANY PARAMETERS|\+CM[ES] ERROR: [^\r]*)\r\n")
 NUMBER = "+59170000288"
@@ -435,7 +435,7 @@ class ModemInfoCommandTestCase(SimpleTestCase):
 
         from django.core.management import call_command
 
-        from modem.sim.simulator import SimulatedModem
+        from simulators.simulator import SimulatedModem
 
         with SimulatedModem(latency=0, rssi=17, operator="TIGO") as sim:
             out = StringIO()

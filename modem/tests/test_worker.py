@@ -15,9 +15,9 @@ from messaging.services import message_transition, messages_transition
 from modem.at import pdu
 from modem.at.errors import PortError
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemState
-from modem.sim.simulator import SimulatedModem
 from modem.transports.base import SubmitFailed
 from modem.worker import Worker
+from simulators.simulator import SimulatedModem
 
 
 def queue(phone: str, text: str, **fields) -> OutgoingMessage:

@@ -12,9 +12,9 @@ from messaging.models import IncomingMessage, MessagingSettings, OutgoingMessage
 from messaging.models import MessageStatus as S
 from messaging.services import message_transition
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand
-from modem.sim.profiles import PROFILES
-from modem.sim.simulator import SimulatedModem
 from modem.worker import Worker
+from simulators.profiles import PROFILES
+from simulators.simulator import SimulatedModem
 
 NUMBER = "+59170000288"
 

@@ -19,8 +19,8 @@ from accounts.tests.test_permissions import every_url
 from loads.models import IntegrationSource
 from modem.at.errors import ModemError
 from modem.models import Modem, ModemEvent
-from modem.sim.simulator import SimulatedModem
 from modem.worker import Worker
+from simulators.simulator import SimulatedModem
 from smsmotor.crypto import decrypt
 from smsmotor.logs import DailyFileHandler
 from smsmotor.test import PASSWORD, BaseTestCase

@@ -28,9 +28,9 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
-from modem.sim.device import SERVICE_STATES, DeviceCommands
-from modem.sim.profiles import CME_TEXT, CMS_TEXT, PROFILES, STATE_CME, STATE_CMS, Profile
-from modem.sim.settings import (
+from simulators.device import SERVICE_STATES, DeviceCommands
+from simulators.profiles import CME_TEXT, CMS_TEXT, PROFILES, STATE_CME, STATE_CMS, Profile
+from simulators.settings import (
     IDENTITY,
     LA_PAZ,
     NO_CREDIT_CODE,
@@ -41,12 +41,12 @@ from modem.sim.settings import (
     Settings,
     StoredSms,
 )
-from modem.sim.sms import SmsCommands
-from modem.sim.ussd import UssdCommands
+from simulators.sms import SmsCommands
+from simulators.ussd import UssdCommands
 
 __all__ = ["LA_PAZ", "NO_CREDIT_CODE", "AtInterpreter", "NetworkReport", "SentSms", "Settings", "StoredSms"]
 
-logger = logging.getLogger("smsmotor.modem.sim")
+logger = logging.getLogger("smsmotor.simulators")
 
 CTRL_Z, ESC = 0x1A, 0x1B
 # The most parameters each command takes: one more gets the profile's "too many" answer.

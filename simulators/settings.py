@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from modem.sim.profiles import PROFILES
+from simulators.profiles import PROFILES
 
 LA_PAZ = timezone(timedelta(hours=-4))  # Bolivia: UTC-4 all year
 
@@ -46,7 +46,7 @@ class Settings:
     boot_urcs: bool | None = None  # the profile's start-up notices (RDY, ^SIMST...); None: profile's default
     rssi: int = 20  # AT+CSQ, 0-31 (99: unknown, not registered)
     operator: str = "ENTEL"
-    profile: str = "huawei"  # a key of modem.sim.profiles.PROFILES: identity, shapes and quirks
+    profile: str = "huawei"  # a key of simulators.profiles.PROFILES: identity, shapes and quirks
     manufacturer: str = ""  # empty: the profile's
     model: str = ""
     revision: str = ""

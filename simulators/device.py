@@ -3,8 +3,8 @@ Huawei's periodic status lines. A mixin of `AtInterpreter`, shaped by the profil
 
 from __future__ import annotations
 
-from modem.sim.profiles import STATE_CME
-from modem.sim.settings import OPERATORS, AtError
+from simulators.profiles import STATE_CME
+from simulators.settings import OPERATORS, AtError
 
 UNBLOCKING = ("SIM PUK", "SIM PUK2", "PH-FSIM PUK", "PH-NET PUK", "PH-NETSUB PUK", "PH-SP PUK", "PH-CORP PUK")
 SERVICE_STATES = ("READY", "SIM PIN2", "SIM PUK2")  # the SIM serves; PIN2 only guards the FDN list

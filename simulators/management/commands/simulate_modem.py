@@ -5,11 +5,11 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
-from modem.sim.control import ControlServer
-from modem.sim.hilink import SimulatedStick
-from modem.sim.profiles import PROFILES
-from modem.sim.settings import NO_CREDIT_CODE, SIM_STATES
-from modem.sim.simulator import SimulatedModem
+from simulators.control import ControlServer
+from simulators.hilink import SimulatedStick
+from simulators.profiles import PROFILES
+from simulators.settings import NO_CREDIT_CODE, SIM_STATES
+from simulators.simulator import SimulatedModem
 
 PROFILE_HELP = "; ".join(f"{name}: {profile.family} {profile.models}" for name, profile in PROFILES.items())
 

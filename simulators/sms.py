@@ -26,10 +26,10 @@ from modem.at.pdu import (
     encode_submit,
     tpdu_length,
 )
-from modem.sim.profiles import STATE_CMS
-from modem.sim.settings import LA_PAZ, PROMPT, AtError, NetworkReport, SentSms, StoredSms
+from simulators.profiles import STATE_CMS
+from simulators.settings import LA_PAZ, PROMPT, AtError, NetworkReport, SentSms, StoredSms
 
-logger = logging.getLogger("smsmotor.modem.sim")
+logger = logging.getLogger("smsmotor.simulators")
 
 STAT_UNREAD, STAT_READ = 0, 1
 TEXT_STATS = ("REC UNREAD", "REC READ", "STO UNSENT", "STO SENT", "ALL")  # <stat> 0-4 in text mode

@@ -24,11 +24,11 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from modem.sim.hilink.firmware import Firmware, Reply
-from modem.sim.hilink.settings import StickSettings, StoredMessage
-from modem.sim.settings import NetworkReport, SentSms
+from simulators.hilink.firmware import Firmware, Reply
+from simulators.hilink.settings import StickSettings, StoredMessage
+from simulators.settings import NetworkReport, SentSms
 
-logger = logging.getLogger("smsmotor.modem.sim")
+logger = logging.getLogger("smsmotor.simulators")
 
 TICK_SECONDS = 0.1  # how often the stick's timers run when nobody asks anything
 ANSWER_HEADERS = [

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from modem.sim.hilink import settings as codes
-from modem.sim.hilink.wire import FirmwareError
+from simulators.hilink import settings as codes
+from simulators.hilink.wire import FirmwareError
 
 if TYPE_CHECKING:
-    from modem.sim.hilink.firmware import Call
+    from simulators.hilink.firmware import Call
 
 NETWORK_TYPE_LTE, NETWORK_TYPE_EX_LTE = 19, 101  # <CurrentNetworkType>, <CurrentNetworkTypeEx>
 CONNECTED, DISCONNECTED = 901, 902  # <ConnectionStatus>

@@ -36,10 +36,10 @@ from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
-from modem.sim.interpreter import AtInterpreter
-from modem.sim.settings import NetworkReport, SentSms, Settings, StoredSms
+from simulators.interpreter import AtInterpreter
+from simulators.settings import NetworkReport, SentSms, Settings, StoredSms
 
-logger = logging.getLogger("smsmotor.modem.sim")
+logger = logging.getLogger("smsmotor.simulators")
 
 POLL_SECONDS = 0.2  # the longest the loop sleeps without looking at stop/unplug requests
 MAX_PENDING_OUTPUT = 64 * 1024  # unread answers kept for a driver that stopped reading

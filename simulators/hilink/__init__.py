@@ -29,7 +29,7 @@ Where the firmware's behaviour comes from (and what is inferred):
   (108006 until the last attempt, then 108007) are plausible guesses, not observed.
 """
 
-from modem.sim.hilink.server import SimulatedStick
-from modem.sim.hilink.settings import StickSettings, StoredMessage
+from simulators.hilink.server import SimulatedStick
+from simulators.hilink.settings import StickSettings, StoredMessage
 
 __all__ = ["SimulatedStick", "StickSettings", "StoredMessage"]

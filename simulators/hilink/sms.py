@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from modem.at.pdu import SpanishMode, SubmitPdu, decode, decode_submit, encode_deliver, encode_status_report
 from modem.at.pdu import encode_submit as split_into_pdus
-from modem.sim.hilink import settings as codes
-from modem.sim.hilink.settings import (
+from simulators.hilink import settings as codes
+from simulators.hilink.settings import (
     CONCATENATED,
     INBOX,
     READ,
@@ -41,11 +41,11 @@ from modem.sim.hilink.settings import (
     UNREAD,
     StoredMessage,
 )
-from modem.sim.hilink.wire import FirmwareError, as_list
-from modem.sim.settings import LA_PAZ, NetworkReport, SentSms
+from simulators.hilink.wire import FirmwareError, as_list
+from simulators.settings import LA_PAZ, NetworkReport, SentSms
 
 if TYPE_CHECKING:
-    from modem.sim.hilink.firmware import Call
+    from simulators.hilink.firmware import Call
 
 FIRST_INDEX = 40000  # where E3372 sticks number their local storage from
 NUMBER = re.compile(r"\+?\d{1,20}")

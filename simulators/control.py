@@ -15,7 +15,7 @@ One JSON object per line each way:
     {"cmd": "on_next_send", "action": {"cmd": "ring", ...}, "when": "answer"}
     anything wrong                                                   -> {"ok": false, "error": "..."}
 
-    from modem.sim import control
+    from simulators import control
     control.send("/tmp/modem0.ctl", cmd="inject_sms", sender="+59170000288", text="Hola")
 """
 
@@ -31,10 +31,10 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from modem.sim.profiles import PROFILES
-from modem.sim.simulator import SimulatedModem
+from simulators.profiles import PROFILES
+from simulators.simulator import SimulatedModem
 
-logger = logging.getLogger("smsmotor.modem.sim")
+logger = logging.getLogger("smsmotor.simulators")
 
 
 class ControlError(Exception):

@@ -29,14 +29,14 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from modem.sim.hilink import settings as codes
-from modem.sim.hilink.device import DeviceEndpoints
-from modem.sim.hilink.settings import StickSettings
-from modem.sim.hilink.sms import SmsEndpoints
-from modem.sim.hilink.wire import FirmwareError, home_page, parse_request, render, render_error
-from modem.sim.settings import LA_PAZ
+from simulators.hilink import settings as codes
+from simulators.hilink.device import DeviceEndpoints
+from simulators.hilink.settings import StickSettings
+from simulators.hilink.sms import SmsEndpoints
+from simulators.hilink.wire import FirmwareError, home_page, parse_request, render, render_error
+from simulators.settings import LA_PAZ
 
-logger = logging.getLogger("smsmotor.modem.sim")
+logger = logging.getLogger("smsmotor.simulators")
 
 TOKEN_HEADER = "__RequestVerificationToken"
 HOME_PAGES = ("/", "/html/index.html", "/html/home.html")

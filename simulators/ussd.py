@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from modem.at import charset
-from modem.sim.settings import AtError
+from simulators.settings import AtError
 
 LANGUAGE = "es"  # what a Bolivian network puts before a DCS 17 answer
 CR = 0x0D
