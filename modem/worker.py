@@ -6,6 +6,10 @@ whether it found work; a signal only sets a flag, so a message in hand is always
 (or released) before the worker stops. The worker owns each message's fate in the database:
 it is marked handed before the transport's step that may send it, and an answer that may or
 may not mean "sent" makes it UNKNOWN, never a silent retry.
+
+Longer than 500 lines on purpose: sending, receiving, the web's commands and the status it
+publishes share one line, one set of claimed messages and one pacer, and run in one loop; what
+is not the worker's own state lives elsewhere (transports, pacing, routing, messaging.services).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from messaging.models import MessagingSettings, OutgoingMessage, SentPart
 from modem import signals
 from modem.lines import line_secret, transport_for
 from modem.models import CommandKind, CommandStatus, Modem, ModemCommand, ModemEvent, ModemState, WaitingReason
+from modem.pacing import Pacer
 from modem.ports import detect_ports
 from modem.routing import reserved_for_others
 from modem.transports.base import (
@@ -90,33 +95,6 @@ def reason_text(error: TransportError) -> Text:
     if error.detail:
         return Text("%(reason)s (%(detail)s)", reason=reason, detail=error.detail)
     return reason
-
-
-class Pacer:
-    """Per-SIM limits, counted in SMS parts: operators block lines that send too fast."""
-
-    def __init__(self, per_minute: int, per_day: int, sent_today: int, today: datetime.date):
-        self.per_minute = per_minute
-        self.per_day = per_day
-        self.recent: deque[float] = deque()
-        self.today = today
-        self.sent_today = sent_today
-
-    def wait_seconds(self, parts: int, now: float, today: datetime.date) -> float | None:
-        """0 if `parts` may go now, seconds to wait, or None when the day's quota is used."""
-        if today != self.today:
-            self.today, self.sent_today = today, 0
-        if self.per_day and self.sent_today + parts > self.per_day:
-            return None
-        while self.recent and now - self.recent[0] >= 60.0:
-            self.recent.popleft()
-        if not self.per_minute or len(self.recent) + parts <= self.per_minute:
-            return 0.0
-        return max(0.0, 60.0 - (now - self.recent[0]))
-
-    def record(self, parts: int, now: float) -> None:
-        self.recent.extend([now] * parts)
-        self.sent_today += parts
 
 
 class Worker:

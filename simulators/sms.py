@@ -5,6 +5,9 @@ cpms...). PDU mode is what our driver speaks; text mode (AT+CMGF=1) is honoured 
 AT+CMGL, AT+CMGR, +CMT and +CDS because a driver may find the modem left in it. The shapes per
 family (the <alpha> field, blank lines, where reports go, which AT+CNMI values are refused)
 come from the profile.
+
+Longer than 500 lines on purpose: the memories, sending, receiving and listing share the modem's
+state and answer in the shapes of each family; it is test equipment, not production code.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ Reasons are English sentences for office clerks (what happened, what to do next)
 `gettext_noop` so that the Django side (which owns the catalogues) shows them in the user's
 language; this package never imports Django.
 
+Longer than 500 lines on purpose: it is tables (every 27.007/27.005 code with its reason), not
+logic; one file keeps each code next to its reason and its source.
+
 Where the codes come from
 -------------------------
 +CME ERROR (3GPP TS 27.007 clause 9.2, up to v17): 0-63 and 100 general errors; 102-150 and

@@ -6,6 +6,9 @@ routed to the modem's memory so that none is lost while no worker runs, listings
 and identification come in many shapes (`listing.py`, `ussd.py`, `identity.py`). Talking AT
 itself (echo, final results, notices in the middle of an answer, staying in step with the modem)
 is `port.AtPort`'s business; the notices become events (`events.py`).
+
+Just over 500 lines: one method per thing we ask the modem, each short; what could be split out
+(listings, USSD, identity, events, port) already is.
 """
 
 from __future__ import annotations

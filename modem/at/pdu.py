@@ -9,6 +9,10 @@ there, and whatever it had to guess or leave out becomes a Note on the result (t
 the raw PDU), so a message is never lost to a bad length octet or a garbled time stamp. Only what
 cannot be read as the PDU asked for raises PduError (never IndexError): not hex, the wrong message
 type, cut off before its user data, or a status report without its reference and recipient.
+
+Longer than 500 lines on purpose: encoding and decoding of the three message types share the
+field readers, the alphabets and the concatenation rules of one specification; split, each half
+would import the other's private helpers.
 """
 
 from __future__ import annotations
