@@ -367,6 +367,10 @@ def incoming_store(
     from messaging.notifications import incoming_notify
 
     if concat is None or concat.total <= 1:
+        if IncomingMessage.objects.filter(modem=modem, phone=phone, text=text, received_at=received_at).exists():
+            # The device still kept a message saved before (deleting it there failed): not again,
+            # nor e-mailed twice. Its time stamp is the network's, so a new message never matches.
+            return None
         message = IncomingMessage.objects.create(
             modem=modem, phone=phone, text=text, received_at=received_at, note=note, pdu=pdu
         )

@@ -28,7 +28,19 @@ class NotificationTestCase(BaseTestCase):
 
     def receive(self, text: str = "Ya pagué, gracias", **options):
         with self.captureOnCommitCallbacks(execute=True):
-            return services.incoming_store(modem=None, phone=PHONE, text=text, received_at=timezone.now(), **options)
+            options.setdefault("received_at", timezone.now())
+            return services.incoming_store(modem=None, phone=PHONE, text=text, **options)
+
+    def test_a_message_the_device_gives_again_is_stored_and_e_mailed_once(self):
+        arrived = timezone.now().replace(microsecond=0)
+        first = self.receive(received_at=arrived)
+        again = self.receive(received_at=arrived)  # its deletion on the device had failed
+        self.assertIsNotNone(first)
+        self.assertIsNone(again)
+        self.assertEqual(IncomingMessage.objects.count(), 1)
+        self.assertEqual(len(self.smtp.messages()), 1)
+        self.receive(received_at=arrived + datetime.timedelta(minutes=1))  # the same words later: a new message
+        self.assertEqual(IncomingMessage.objects.count(), 2)
 
     def sent_before(self) -> OutgoingMessage:
         load = Load.objects.create(type=LoadType.EXCEL, created_by=self.bob)
