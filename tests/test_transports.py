@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.test import TransactionTestCase
+from django.utils import timezone
 
 from messaging.models import IncomingMessage, MessagingSettings, OutgoingMessage
 from messaging.models import MessageStatus as S
@@ -92,8 +93,10 @@ class HiLinkLine:
 
     kind = TransportKind.HILINK
 
-    def __init__(self, folder: Path, latency: float = 0.0, answer_delay: float = 0.0):
-        self.sim = SimulatedStick(latency=latency, answer_delay=answer_delay, password="clave", use_sreport=True)
+    def __init__(self, folder: Path, latency: float = 0.0, answer_delay: float = 0.0, operator: str = "ENTEL"):
+        self.sim = SimulatedStick(
+            latency=latency, answer_delay=answer_delay, password="clave", use_sreport=True, operator=operator
+        )
         self.url = self.sim.start()
 
     def fields(self) -> dict:
@@ -246,6 +249,39 @@ class AtBehaviourTestCase(Behaviour, TransactionTestCase):
 
 class HiLinkBehaviourTestCase(Behaviour, TransactionTestCase):
     line_class = HiLinkLine
+
+
+class RoutingAcrossKindsTestCase(TransactionTestCase):
+    """Routing by operator and rotation do not care which kind a line is."""
+
+    def test_a_stick_on_viva_leaves_entel_numbers_to_a_working_entel_modem_until_it_stops(self):
+        line = HiLinkLine(Path(tempfile.mkdtemp(prefix="route-")), operator="VIVA")
+        self.addCleanup(line.stop)
+        MessagingSettings.objects.update_or_create(
+            pk=1,
+            defaults={"window_start": datetime.time(0), "window_end": datetime.time(0), "route_by_operator": True},
+        )
+        entel = Modem.objects.create(
+            name="entel", transport=TransportKind.AT, port="/dev/ttyUSB0", operator="ENTEL", state="READY",
+            heartbeat_at=timezone.now(),
+        )  # fmt: skip
+        stick = Modem.objects.create(name="stick", rate_per_minute=0, rate_per_day=0, **line.fields())
+        worker = Worker(modem=stick)
+        worker.connect()
+        self.addCleanup(worker.disconnect)
+        worker.housekeeping()
+        self.assertEqual(Modem.objects.get(pk=stick.pk).operator, "VIVA")
+        for phone, text in [("+59171000001", "Para Entel"), ("+59170000001", "Para Viva")]:
+            message = OutgoingMessage.objects.create(phone=phone, text=text, segments=1)
+            message_transition(message.pk, old=S.PENDING, new=S.QUEUED)
+        while worker.send_one():
+            pass
+        self.assertEqual(joined(line.sent()), ["Para Viva"])
+        self.assertEqual(OutgoingMessage.objects.get(text="Para Entel").status, S.QUEUED)
+        Modem.objects.filter(pk=entel.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=5))
+        while worker.send_one():
+            pass
+        self.assertEqual(sorted(joined(line.sent())), ["Para Entel", "Para Viva"])
 
 
 class KillTestCase(TransactionTestCase):
