@@ -339,7 +339,7 @@ class KillTestCase(TransactionTestCase):
         self.run_kills(line)
 
     def test_hilink_stick(self):
-        # Each HTTP answer takes 20 ms, as on a real stick: the queue lasts several kills.
-        line = HiLinkLine(Path(tempfile.mkdtemp(prefix="kill-")), answer_delay=0.02)
+        # Each HTTP answer takes 12 ms (a real stick: tens of ms): the queue lasts several kills.
+        line = HiLinkLine(Path(tempfile.mkdtemp(prefix="kill-")), answer_delay=0.012)
         self.addCleanup(line.stop)
         self.run_kills(line)
