@@ -16,8 +16,9 @@ ruff format --check .
 scripts/mariadb.sh
 scripts/redis.sh
 
+# One test process per core (pytest-xdist): each has its own test database.
 echo "==> Tests on SQLite"
-pytest "$@"
+pytest -n auto "$@"
 
 echo "==> Tests on MariaDB"
-DATABASE_URL="mysql://root@127.0.0.1:3306/smsmotor" pytest "$@"
+DATABASE_URL="mysql://root@127.0.0.1:3306/smsmotor" pytest -n auto "$@"
