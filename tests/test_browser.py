@@ -185,6 +185,48 @@ class BrowserTestCase(StaticLiveServerTestCase):
         expect(self.page.locator("table")).to_contain_text("+59170000288")
         self.shoot("admin-processing")
 
+    def test_an_administrator_adds_a_hilink_stick_and_its_worker_connects(self):
+        import threading
+
+        from modem.worker import Worker
+        from simulators.hilink import SimulatedStick
+
+        stick = SimulatedStick(latency=0, password="clave", operator="VIVA")
+        url = stick.start().rstrip("/")
+        self.addCleanup(stick.stop)
+        self.log_in("admin")
+        self.page.goto(self.live_server_url + "/modem/new/")
+        expect(self.page.locator("input[name=port]")).to_be_visible()
+        expect(self.page.locator("input[name=url]")).to_be_hidden()
+        self.page.select_option("select[name=transport]", "HILINK")
+        expect(self.page.locator("input[name=port]")).to_be_hidden()
+        expect(self.page.locator("input[name=url]")).to_be_visible()
+        self.page.fill("input[name=name]", "Viva USB")
+        self.page.click("button:has-text('Guardar')")
+        # No address: said in Spanish, nothing saved.
+        expect(self.page.locator(".invalid-feedback")).to_contain_text("necesita su dirección web")
+        self.page.fill("input[name=url]", url.removeprefix("http://"))
+        self.page.fill("input[name=password]", "clave")
+        self.page.click("button:has-text('Guardar')")
+        expect(self.page.locator(".alert-success")).to_contain_text("Viva USB")
+        self.assertEqual(Modem.objects.get(name="Viva USB").url, url)
+
+        worker = Worker(modem=Modem.objects.get(name="Viva USB"))
+        thread = threading.Thread(target=worker.run)
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        self.addCleanup(worker.stop)
+        row = self.page.locator("tr", has_text="Viva USB")
+        for _ in range(40):
+            self.page.reload()
+            if row.locator("td", has_text="Listo").count():
+                break
+            self.page.wait_for_timeout(250)
+        expect(row).to_contain_text("Módem USB Huawei HiLink")
+        expect(row).to_contain_text("Listo")
+        expect(row).to_contain_text("VIVA")
+        self.shoot("admin-modem-hilink")
+
     def test_an_operator_loads_an_excel_file_after_its_preview(self):
         from loads.excel import example_workbook
 
