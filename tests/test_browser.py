@@ -162,6 +162,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
         sim.start(link=str(link))
         self.addCleanup(sim.stop)
         Modem.objects.filter(name="Entel 1").update(port=str(link), rate_per_minute=0, rate_per_day=0)
+        # Only the test SMS: inside the send window (from 08:00 local) the worker would send the queue too.
+        OutgoingMessage.objects.filter(is_test=False).delete()
         worker = Worker(modem=Modem.objects.get(name="Entel 1"))
         thread = threading.Thread(target=worker.run)
         thread.start()
