@@ -144,7 +144,7 @@ class AtTransport(Transport):
     def parts(self, phone: str, text: str) -> int:
         return len(self._encode(phone, text))
 
-    def submit(self, phone: str, text: str, *, on_handed: Callable[[], None]) -> list[str]:
+    def submit(self, phone: str, text: str, *, on_handed: Callable[[], None], ident: str = "") -> list[str]:
         parts = self._encode(phone, text)
         self._planned = None
         references: list[str] = []

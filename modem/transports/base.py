@@ -98,6 +98,19 @@ class Capabilities:
     references: bool = True  # reports name the reference submit() returned (else: matched by number and time)
     splits_itself: bool = False  # the device splits long texts into parts (we only count them)
     per_minute: int = 0  # the device's own limit (0: none known); the modem's settings may be lower
+    # How many messages may be in flight at once (SMPP's window): above 1 the worker hands the line
+    # batches through submit_window() and writes their fates together.
+    window: int = 1
+    recall: bool = False  # recall() can say what became of an uncertain send, asked by our id
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message of a batch for submit_window(). `ident`: our own id for it (see submit())."""
+
+    phone: str
+    text: str
+    ident: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,6 +179,9 @@ class DeliveryReport:
     recipient: str = ""
     submitted_at: datetime.datetime | None = None
     handle: Any = None
+    # Other spellings of the same reference, tried when `reference` matches no part: an SMSC may
+    # give a message id in hexadecimal when it takes the message and in decimal in its receipt.
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,12 +227,42 @@ class Transport(abc.ABC):
         """How many SMS parts the text takes on this line (pacing and the counter); raises Unencodable."""
 
     @abc.abstractmethod
-    def submit(self, phone: str, text: str, *, on_handed: Callable[[], None]) -> list[str]:
+    def submit(self, phone: str, text: str, *, on_handed: Callable[[], None], ident: str = "") -> list[str]:
         """Send one message; the references of its parts, in order ("" where the line gives none).
 
         `on_handed()` is called before the step that may send it; if it raises, nothing is sent and
         the exception propagates (the transport undoes what it began first). Raises `SubmitFailed`
-        for every other outcome."""
+        for every other outcome. `ident`: our own id for this attempt, unique; a line that keeps
+        it (an Android phone) can be asked about it later through recall()."""
+
+    def submit_window(
+        self, batch: Sequence[Outgoing], *, on_handed: Callable[[], None]
+    ) -> list[list[str] | SubmitFailed]:
+        """Send several messages with up to `capabilities.window` in flight; each one's references
+        or its SubmitFailed, in the batch's order. `on_handed()` is called once, before the first
+        of them may leave (the worker marks the whole batch handed). Lines without a window send
+        them one by one."""
+        results: list[list[str] | SubmitFailed] = []
+        handed = False
+
+        def hand() -> None:
+            nonlocal handed
+            if not handed:
+                on_handed()
+                handed = True
+
+        for item in batch:
+            try:
+                results.append(self.submit(item.phone, item.text, on_handed=hand, ident=item.ident))
+            except SubmitFailed as error:
+                results.append(error)
+        return results
+
+    def recall(self, ident: str) -> list[str] | None:
+        """What became of an uncertain send, asked of the device by the `ident` given to submit():
+        its parts' references if the device took it, None if it certainly never got it (sending it
+        again is safe). Raises TransportError when it cannot tell."""
+        raise TransportError(gettext_noop("This line cannot look up a message it was given."), ident)
 
     @abc.abstractmethod
     def events(self, timeout: float = 0.0) -> list[Event]:

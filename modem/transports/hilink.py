@@ -341,7 +341,7 @@ class HiLinkTransport(Transport):
     def parts(self, phone: str, text: str) -> int:
         return self._plan(phone, text).segments
 
-    def submit(self, phone: str, text: str, *, on_handed: Callable[[], None]) -> list[str]:
+    def submit(self, phone: str, text: str, *, on_handed: Callable[[], None], ident: str = "") -> list[str]:
         plan, phone = self._plan(phone, text), phone.strip()
         if self.client is None:  # a failed login left no session
             raise SubmitFailed(gettext_noop("The stick is not connected."), **NOT_SENT)
