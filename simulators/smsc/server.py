@@ -1,0 +1,507 @@
+"""The simulated SMSC on a loopback port: one thread accepting, one per connection reading, one
+timer thread for what comes later (delayed answers, receipts, redeliveries).
+
+    smsc = SimulatedSmsc(password="clave", report_delay=0.1)
+    host, port = smsc.start()
+    smsc.inject_sms("+59170000288", "Hola")   # a deliver_sm to whoever binds as receiver
+    smsc.unplug(); smsc.replug()              # connections cut and refused; back on the same port
+    smsc.stop()
+
+Every public method is thread-safe.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import heapq
+import itertools
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from smpplib.command_codes import get_command_code
+
+from modem.at.pdu import Concat
+from modem.transports.smpp import (
+    ESM_UDHI,
+    HEADER,
+    MAX_PDU,
+    TAG_PAYLOAD,
+    PduMalformed,
+    decode_text,
+    encode_pdu,
+    gsm_units,
+    parse_pdu,
+    split_header,
+    split_units,
+    ucs2_units,
+)
+from simulators.settings import SentSms
+
+logger = logging.getLogger("smsmotor.simulators")
+
+ROK, RINVCMDLEN, RINVCMDID, RINVBNDSTS, RALYBND = 0x00, 0x02, 0x03, 0x04, 0x05
+RINVDSTADR, RINVPASWD, RINVSYSID, RTHROTTLED = 0x0B, 0x0E, 0x0F, 0x58
+RECEIVERS = {"bind_transceiver", "bind_receiver"}
+TRANSMITTERS = {"bind_transceiver", "bind_transmitter"}
+DELIVER_WINDOW = 10  # deliver_sm waiting for their answer on one session
+
+
+@dataclass
+class Delivery:
+    """A deliver_sm the SMSC owes an ESME: a receipt or a message from a phone."""
+
+    fields: dict[str, Any]
+    attempts: int = 0
+
+
+@dataclass(eq=False)  # hashed by identity: kept in a set
+class Session:
+    sock: socket.socket
+    bound: str = ""  # the bind command, once bound
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    sequence: int = 0
+    unanswered: dict[int, tuple[Delivery, float]] = field(default_factory=dict)  # deliver_sm sequence -> it
+    closed: bool = False
+
+
+class SimulatedSmsc:
+    """An SMPP 3.4 SMSC for one account. `latency`: seconds before each submit_sm_resp;
+    `report_delay`: seconds from submit to receipt; `hex_ids_in_resp`/`decimal_ids_in_receipts`:
+    how message ids are spelled (as real SMSCs disagree with themselves); `report_status`: the
+    receipts' stat (DELIVRD, UNDELIV...); `receipt_tlvs`: add receipted_message_id and
+    message_state (SMPP 3.3-style SMSCs send only the text); `throttle_per_second`: submit_sm
+    over this rate get ESME_RTHROTTLED."""
+
+    def __init__(
+        self,
+        system_id: str = "smsmotor",
+        password: str = "clave",
+        *,
+        latency: float = 0.0,
+        report_delay: float = 0.0,
+        hex_ids_in_resp: bool = True,
+        decimal_ids_in_receipts: bool = True,
+        report_status: str = "DELIVRD",
+        receipt_tlvs: bool = True,
+        throttle_per_second: int = 0,
+        smsc_name: str = "SimSMSC",
+        first_id: int = 0x2A0F3C,
+    ):
+        self.system_id, self.password = system_id, password
+        self.latency, self.report_delay = latency, report_delay
+        self.hex_ids_in_resp, self.decimal_ids_in_receipts = hex_ids_in_resp, decimal_ids_in_receipts
+        self.report_status, self.receipt_tlvs = report_status, receipt_tlvs
+        self.throttle_per_second, self.smsc_name = throttle_per_second, smsc_name
+        self.sent: list[SentSms] = []
+        self.received_pdus: collections.Counter[str] = collections.Counter()  # commands by name
+        self.enquire_link_answers = 0  # enquire_link_resp from ESMEs to our ping()
+        self._ids = itertools.count(first_id)
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._outbox: collections.deque[Delivery] = collections.deque()
+        self._sessions: set[Session] = set()
+        self._timers: list[tuple[float, int, Callable[[], None]]] = []
+        self._timer_order = itertools.count()
+        self._recent: collections.deque[float] = collections.deque()  # accepted submit_sm times (throttling)
+        self._refusals: collections.deque[tuple[int, bool]] = collections.deque()
+        self._lose_next = 0
+        self._listener: socket.socket | None = None
+        self._host, self._port = "127.0.0.1", 0
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # Life cycle -----------------------------------------------------------------------------
+    def start(self, port: int = 0) -> tuple[str, int]:
+        self._port = port
+        self._listen()
+        timer = threading.Thread(target=self._run_timers, name="simulated-smsc-timers", daemon=True)
+        timer.start()
+        self._threads.append(timer)
+        return self._host, self._port
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.unplug()
+        with self._changed:
+            self._changed.notify_all()
+
+    def __enter__(self) -> SimulatedSmsc:
+        if self._listener is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def unplug(self) -> None:
+        """Gone: open connections cut, new ones refused. What it owes stays owed."""
+        with self._lock:
+            listener, self._listener = self._listener, None
+            sessions = list(self._sessions)
+        if listener is not None:
+            listener.close()
+        for session in sessions:
+            self._drop(session)
+
+    def replug(self) -> tuple[str, int]:
+        """Back on the same port."""
+        with self._lock:
+            if self._listener is None:
+                self._listen()
+        return self._host, self._port
+
+    def _listen(self) -> None:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((self._host, self._port))
+        listener.listen(16)
+        self._port = listener.getsockname()[1]
+        self._listener = listener
+        thread = threading.Thread(target=self._accept, args=(listener,), name="simulated-smsc", daemon=True)
+        thread.start()
+
+    # Test hooks -----------------------------------------------------------------------------
+    def inject_sms(self, sender: str, text: str, *, reference: int = 0x42) -> int:
+        """A message from a phone: one deliver_sm, or UDH parts (8-bit reference) for a long text."""
+        units = gsm_units(text)
+        gsm = units is not None
+        units = units if gsm else ucs2_units(text)
+        chunks = split_units(units, *((160, 153) if gsm else (70, 67)))
+        for sequence, chunk in enumerate(chunks, start=1):
+            octets = bytes(chunk) if gsm else b"".join(unit.to_bytes(2, "big") for unit in chunk)
+            esm = 0
+            if len(chunks) > 1:
+                octets, esm = bytes([5, 0, 3, reference % 256, len(chunks), sequence]) + octets, ESM_UDHI
+            self._owe(
+                {
+                    **_addresses(sender, ""),
+                    "esm_class": esm,
+                    "data_coding": 0 if gsm else 8,
+                    "short_message": octets,
+                }
+            )
+        return len(chunks)
+
+    def inject_pdu(self, **fields: Any) -> None:
+        """Any deliver_sm, its fields as smpplib takes them (e.g. a receipt as some SMSC writes it)."""
+        self._owe(fields)
+
+    def refuse_next(self, status: int = RTHROTTLED, *, count: int = 1, nack: bool = False) -> None:
+        """The next `count` submit_sm are refused with `status` (as generic_nack if `nack`)."""
+        with self._lock:
+            self._refusals.extend([(status, nack)] * count)
+
+    def lose_next_answer(self) -> None:
+        """The next submit_sm is taken (and sent on), but the connection drops when its answer is due."""
+        with self._lock:
+            self._lose_next += 1
+
+    def ping(self) -> int:
+        """An enquire_link to every bound session; how many were sent."""
+        with self._lock:
+            sessions = [session for session in self._sessions if session.bound]
+        for session in sessions:
+            self._send(session, "enquire_link", self._next(session))
+        return len(sessions)
+
+    @property
+    def owed(self) -> int:
+        """deliver_sm not yet answered by any ESME (queued or in flight)."""
+        with self._lock:
+            return len(self._outbox) + sum(len(session.unanswered) for session in self._sessions)
+
+    @property
+    def bound(self) -> int:
+        with self._lock:
+            return sum(1 for session in self._sessions if session.bound)
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"not so after {timeout} s")
+                self._changed.wait(min(remaining, 0.05))
+
+    # Serving --------------------------------------------------------------------------------
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                sock, _ = listener.accept()
+            except OSError:
+                return  # unplugged or stopped
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            session = Session(sock)
+            with self._lock:
+                if self._listener is not listener:
+                    sock.close()
+                    return
+                self._sessions.add(session)
+            threading.Thread(target=self._serve, args=(session,), name="simulated-smsc-session", daemon=True).start()
+
+    def _serve(self, session: Session) -> None:
+        buffer = bytearray()
+        try:
+            while not session.closed:
+                chunk = session.sock.recv(65536)
+                if not chunk:
+                    break
+                buffer += chunk
+                while len(buffer) >= HEADER.size:
+                    length = int.from_bytes(buffer[:4], "big")
+                    if not HEADER.size <= length <= MAX_PDU:
+                        self._send(session, "generic_nack", 0, RINVCMDLEN)
+                        return
+                    if len(buffer) < length:
+                        break
+                    data = bytes(buffer[:length])
+                    del buffer[:length]
+                    self._handle(session, data)
+        except OSError:
+            pass
+        finally:
+            self._drop(session)
+
+    def _handle(self, session: Session, data: bytes) -> None:
+        try:
+            pdu = parse_pdu(data)
+        except PduMalformed:
+            self._send(session, "generic_nack", int.from_bytes(data[12:16], "big"), RINVCMDLEN)
+            return
+        with self._lock:
+            self.received_pdus[pdu.command] += 1
+        if pdu.command.startswith("bind_") and not pdu.command.endswith("_resp"):
+            self._bind(session, pdu)
+        elif pdu.command == "submit_sm":
+            self._submit(session, pdu)
+        elif pdu.command == "deliver_sm_resp":
+            self._delivered(session, pdu)
+        elif pdu.command == "enquire_link":
+            self._send(session, "enquire_link_resp", pdu.sequence)
+        elif pdu.command == "enquire_link_resp":
+            with self._lock:
+                self.enquire_link_answers += 1
+        elif pdu.command == "unbind":
+            self._send(session, "unbind_resp", pdu.sequence)
+            self._drop(session)
+        elif pdu.command != "generic_nack":
+            self._send(session, "generic_nack", pdu.sequence, RINVCMDID)
+
+    def _bind(self, session: Session, pdu: Any) -> None:
+        answer = f"{pdu.command}_resp"
+        if session.bound:
+            return self._send(session, answer, pdu.sequence, RALYBND)
+        if pdu.fields.get("system_id") != self.system_id:
+            return self._send(session, answer, pdu.sequence, RINVSYSID)
+        if pdu.fields.get("password") != self.password:
+            return self._send(session, answer, pdu.sequence, RINVPASWD)
+        session.bound = pdu.command
+        self._send(session, answer, pdu.sequence, system_id=self.smsc_name)
+        with self._changed:
+            self._changed.notify_all()
+        self._push()
+
+    def _submit(self, session: Session, pdu: Any) -> None:
+        if session.bound not in TRANSMITTERS:
+            return self._send(session, "submit_sm_resp", pdu.sequence, RINVBNDSTS)
+        with self._lock:
+            status, nack = self._refusals.popleft() if self._refusals else (ROK, False)
+            now = time.monotonic()
+            while self._recent and now - self._recent[0] >= 1.0:
+                self._recent.popleft()
+            if status == ROK and self.throttle_per_second and len(self._recent) >= self.throttle_per_second:
+                status = RTHROTTLED
+            if status == ROK and not pdu.fields.get("destination_addr", "").isdigit():
+                status = RINVDSTADR
+            if status != ROK:
+                return self._later(
+                    0, lambda: self._send(session, "generic_nack" if nack else "submit_sm_resp", pdu.sequence, status)
+                )
+            self._recent.append(now)
+            number = next(self._ids)
+            lose, self._lose_next = self._lose_next > 0, max(0, self._lose_next - 1)
+            self._record(pdu, number)
+        message_id = f"{number:X}" if self.hex_ids_in_resp else str(number)
+        if lose:
+            self._later(self.latency, lambda: self._drop(session))
+        else:
+            self._later(
+                self.latency, lambda: self._send(session, "submit_sm_resp", pdu.sequence, message_id=message_id)
+            )
+        if pdu.fields.get("registered_delivery", 0) & 0x03 == 1 or (
+            pdu.fields.get("registered_delivery", 0) & 0x03 == 2 and self.report_status != "DELIVRD"
+        ):
+            self._later(self.report_delay, lambda: self._owe(self._receipt(pdu, number)))
+
+    def _record(self, pdu: Any, number: int) -> None:
+        data = raw = pdu.fields.get("short_message") or pdu.tlvs.get(TAG_PAYLOAD, b"")
+        concat = None
+        if pdu.fields.get("esm_class", 0) & ESM_UDHI:
+            found, data = split_header(data)
+            concat = Concat(found.reference, found.total, found.sequence) if found else None
+        coding = pdu.fields.get("data_coding", 0)
+        text = decode_text(data, coding)
+        encoding = {0: "GSM7", 3: "LATIN1", 8: "UCS2"}.get(coding, f"DCS{coding:02X}")
+        texts = [text]
+        if TAG_PAYLOAD in pdu.tlvs:  # the SMSC splits it for the air, as it would
+            units = gsm_units(text) if coding == 0 else None
+            gsm = units is not None
+            chunks = split_units(units if gsm else ucs2_units(text), *((160, 153) if gsm else (70, 67)))
+            texts = [_text(chunk, gsm) for chunk in chunks]
+        for sequence, part in enumerate(texts, start=1):
+            if len(texts) > 1:
+                concat = Concat(number % 256, len(texts), sequence)
+            self.sent.append(
+                SentSms(
+                    number=_number(pdu.fields.get("destination_addr", ""), pdu.fields.get("dest_addr_ton", 0)),
+                    text=part,
+                    mr=number,
+                    concat=concat,
+                    pdu=raw.hex().upper(),  # the user data as submitted, UDH included
+                    at=datetime.now(UTC),
+                    encoding=encoding,
+                    status_report=bool(pdu.fields.get("registered_delivery", 0) & 0x03),
+                )
+            )
+        self._changed.notify_all()
+
+    def _receipt(self, pdu: Any, number: int) -> dict[str, Any]:
+        """A receipt as SMPP 3.4 Appendix B writes it, with the TLVs of section 5.3.2."""
+        spelled = str(number) if self.decimal_ids_in_receipts else f"{number:X}"
+        stamp = datetime.now(UTC).strftime("%y%m%d%H%M")
+        delivered = "001" if self.report_status == "DELIVRD" else "000"
+        text = decode_text(pdu.fields.get("short_message") or b"", pdu.fields.get("data_coding", 0))[:20]
+        body = (
+            f"id:{spelled} sub:001 dlvrd:{delivered} submit date:{stamp} done date:{stamp} "
+            f"stat:{self.report_status} err:000 text:{text}"
+        )
+        fields = {
+            **_addresses(pdu.fields.get("destination_addr", ""), pdu.fields.get("source_addr", "")),
+            "source_addr_ton": pdu.fields.get("dest_addr_ton", 0),
+            "esm_class": 0x04,
+            "data_coding": 0,
+            "short_message": body.encode("ascii", "replace"),
+        }
+        if self.receipt_tlvs:
+            states = {"DELIVRD": 2, "EXPIRED": 3, "DELETED": 4, "UNDELIV": 5, "ACCEPTD": 6, "UNKNOWN": 7, "REJECTD": 8}
+            fields["receipted_message_id"] = spelled
+            fields["message_state"] = states.get(self.report_status, 7)
+        return fields
+
+    # What the SMSC owes the ESME ------------------------------------------------------------
+    def _owe(self, fields: dict[str, Any]) -> None:
+        with self._changed:
+            self._outbox.append(Delivery(fields))
+            self._changed.notify_all()
+        self._push()
+
+    def _push(self) -> None:
+        """Hand queued deliver_sm to bound receivers, up to the window each."""
+        while True:
+            with self._lock:
+                receivers = [s for s in self._sessions if s.bound in RECEIVERS and not s.closed]
+                session = min(receivers, key=lambda s: len(s.unanswered), default=None)
+                if not self._outbox or session is None or len(session.unanswered) >= DELIVER_WINDOW:
+                    return
+                delivery = self._outbox.popleft()
+                delivery.attempts += 1
+                sequence = self._next(session)
+                session.unanswered[sequence] = (delivery, time.monotonic())
+            self._send(session, "deliver_sm", sequence, **delivery.fields)
+
+    def _delivered(self, session: Session, pdu: Any) -> None:
+        with self._changed:
+            found = session.unanswered.pop(pdu.sequence, None)
+            if found and pdu.status != ROK:
+                self._outbox.append(found[0])  # refused by the ESME: tried again later
+            self._changed.notify_all()
+        self._push()
+
+    def _drop(self, session: Session) -> None:
+        """The connection ends: what it left unanswered is owed again, first in line."""
+        with self._changed:
+            if session.closed:
+                return
+            session.closed = True
+            self._sessions.discard(session)
+            for delivery, _ in sorted(session.unanswered.values(), key=lambda item: item[1], reverse=True):
+                self._outbox.appendleft(delivery)
+            session.unanswered.clear()
+            self._changed.notify_all()
+        with contextlib.suppress(OSError):
+            session.sock.shutdown(socket.SHUT_RDWR)
+        session.sock.close()
+
+    # Plumbing -------------------------------------------------------------------------------
+    def _next(self, session: Session) -> int:
+        with self._lock:
+            session.sequence = session.sequence % 0x7FFFFFFF + 1
+            return session.sequence
+
+    def _send(self, session: Session, command: str, sequence: int, status: int = ROK, **fields: Any) -> None:
+        if command.endswith("_resp") and command not in ("submit_sm_resp", "deliver_sm_resp") and status:
+            data = HEADER.pack(HEADER.size, _command_id(command), status, sequence)  # error answers: no body
+        else:
+            data = encode_pdu(command, sequence, status, **fields)
+        try:
+            with session.write_lock:
+                session.sock.sendall(data)
+        except OSError:
+            self._drop(session)
+
+    def _later(self, delay: float, action: Callable[[], None]) -> None:
+        if delay <= 0:
+            action()
+            return
+        with self._changed:
+            heapq.heappush(self._timers, (time.monotonic() + delay, next(self._timer_order), action))
+            self._changed.notify_all()
+
+    def _run_timers(self) -> None:
+        while not self._stopping.is_set():
+            with self._changed:
+                now = time.monotonic()
+                due = []
+                while self._timers and self._timers[0][0] <= now:
+                    due.append(heapq.heappop(self._timers)[2])
+                if not due:
+                    wait = self._timers[0][0] - now if self._timers else 0.2
+                    self._changed.wait(min(wait, 0.2))
+            for action in due:
+                try:
+                    action()
+                except Exception:
+                    logger.exception("simulated SMSC: a timer failed")
+
+
+def _addresses(source: str, destination: str) -> dict[str, Any]:
+    return {
+        "source_addr_ton": 1 if source.startswith("+") else (5 if not source.isdigit() else 0),
+        "source_addr_npi": 1 if source.lstrip("+").isdigit() else 0,
+        "source_addr": source.lstrip("+"),
+        "dest_addr_ton": 1 if destination.startswith("+") else 0,
+        "dest_addr_npi": 1,
+        "destination_addr": destination.lstrip("+"),
+    }
+
+
+def _number(address: str, ton: int) -> str:
+    return f"+{address}" if ton == 1 else address
+
+
+def _text(units: list[int], gsm: bool) -> str:
+    if gsm:
+        return decode_text(bytes(units), 0)
+    return b"".join(unit.to_bytes(2, "big") for unit in units).decode("utf-16-be", "replace")
+
+
+def _command_id(command: str) -> int:
+    return get_command_code(command)
