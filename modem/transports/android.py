@@ -217,15 +217,15 @@ class AndroidTransport(Transport):
             raise TransportError(NOT_UNDERSTOOD, _short(error)) from error
 
     def _register_webhooks(self) -> None:
-        """One webhook per event, with ids fixed by the URL: registering again replaces them."""
+        """One webhook per event, with fixed ids: registering again replaces them, also when the
+        address changed (no webhook left behind calling an old one)."""
         url = self.webhook_url
         if not url and self.listening is not None:  # the listener's own address (tests, a phone on this host)
             host, port = self.listening
             url = f"{'https' if self.webhook_tls else 'http'}://{host}:{port}/"
-        tag = hashlib.sha256(url.encode()).hexdigest()[:12]
         for event in EVENTS:
             webhook = domain.Webhook(
-                id=f"smsmotor-{tag}-{event.split(':')[1]}", url=url, event=domain.WebhookEvent(event)
+                id=f"smsmotor-{event.replace(':', '-')}", url=url, event=domain.WebhookEvent(event)
             )
             try:
                 self._call(lambda client, webhook=webhook: client.create_webhook(webhook))

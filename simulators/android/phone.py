@@ -82,7 +82,8 @@ class Reply:
     status: int
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
-    drop: bool = False  # carried out, but the connection closes before the answer
+    drop: bool = False  # the connection closes without an answer
+    unplug: bool = False  # and the phone leaves the network right after
 
 
 class Phone:
@@ -104,7 +105,8 @@ class Phone:
         self.sent: list[SentSms] = []
         self.processed_at: list[float] = []  # when messages went to the radio, for the limit
         self.refusals: list[str] = []  # what the next messages meet: "post", "send", "delivery"
-        self.lose_answers = 0
+        self.lose_answers: list[bool] = []  # the next message POSTs: answer lost (True: and unplugged)
+        self.drop_requests = 0
 
     # Time passing ------------------------------------------------------------------------------
     def advance(self) -> None:
@@ -243,6 +245,9 @@ class Phone:
         return Reply(405 if not rest else 404)
 
     def _enqueue(self, request: dict) -> Reply:
+        if self.drop_requests:  # the connection broke before the app read the message
+            self.drop_requests -= 1
+            return Reply(0, drop=True)
         text = request.get("message")
         if isinstance(request.get("textMessage"), dict):
             text = request["textMessage"].get("text")
@@ -279,8 +284,7 @@ class Phone:
         self.outgoing[ident] = message
         reply = _json(202, self._state(message))
         if self.lose_answers:
-            self.lose_answers -= 1
-            reply.drop = True
+            reply.drop, reply.unplug = True, self.lose_answers.pop(0)
         return reply
 
     def _state(self, message: Outgoing) -> dict:

@@ -188,11 +188,16 @@ class SimulatedPhone:
         with self._lock:
             self._phone.refusals.extend([how] * count)
 
-    def lose_next_answer(self) -> None:
+    def lose_next_answer(self, *, unplug: bool = False) -> None:
         """The next message POST is carried out (the phone keeps the message) but the connection
-        closes before the answer."""
+        closes before the answer; with `unplug` the phone also leaves the network right then."""
         with self._lock:
-            self._phone.lose_answers += 1
+            self._phone.lose_answers.append(unplug)
+
+    def drop_next_request(self) -> None:
+        """The next message POST breaks before the app reads it: the phone never gets the message."""
+        with self._lock:
+            self._phone.drop_requests += 1
 
     def fail_webhooks(self, failing: bool = True) -> None:
         """Webhook calls cannot reach their URL (they fail and wait for their retry) until False."""
@@ -349,6 +354,8 @@ class PhoneHandler(BaseHTTPRequestHandler):
         reply = self.phone._handle(method, self.path, self.headers, body)
         if reply.drop:
             self.close_connection = True
+            if reply.unplug:
+                self.phone.unplug()
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
