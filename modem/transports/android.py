@@ -178,7 +178,6 @@ class AndroidTransport(Transport):
             manufacturer="Android",
             model=str(root.get("model") or ""),
             revision=f"SMS Gateway {health.version}" if health.version else "",
-            signal=self.signal(health),
             where=self.url,
         )
 
@@ -194,12 +193,11 @@ class AndroidTransport(Transport):
             self._session.close()
         self._session = self.client = None
 
-    def signal(self, health: domain.HealthResponse | None = None) -> Signal:
-        """The phone reports no signal strength; bars stand for its cellular check."""
-        if health is None:
-            health = self._call(lambda client: client.health_check())
-        cellular = (health.checks or {}).get("connection:cellular")
-        return Signal(None, 0 if cellular is None else min(5, max(0, int(cellular.observed_value or 0))))
+    def signal(self) -> Signal:
+        """The app reports no signal strength (its health says Wi-Fi or cellular, and the network
+        generation): unknown. Asking its health still tells whether the phone is there."""
+        self._call(lambda client: client.health_check())
+        return Signal()
 
     def _call(self, action: Callable[[APIClient], Any]) -> Any:
         """`action(client)`, the library's and requests' errors as TransportError."""
@@ -310,9 +308,10 @@ class AndroidTransport(Transport):
             raise SubmitFailed(ANSWER_LOST, _short(error), **failed) from error
         return references
 
-    def _taken(self, ident: str, parts: int, state: str = "Pending") -> list[str]:
+    def _taken(self, ident: str, parts: int) -> list[str]:
+        """The phone has the message: its reports are awaited (and polled for if need be)."""
         with self._lock:
-            self._tracked.setdefault(ident, _Tracked(parts, time.monotonic(), state))
+            self._tracked.setdefault(ident, _Tracked(parts, time.monotonic()))
         return [ident] + [""] * (parts - 1)
 
     def recall(self, ident: str) -> list[str] | None:

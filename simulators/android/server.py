@@ -79,6 +79,7 @@ class SimulatedPhone:
         self._host, self._port = "127.0.0.1", 0
         self._server: ThreadingHTTPServer | None = None
         self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()  # handler threads add and remove theirs
         self._stopping = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -288,7 +289,9 @@ class SimulatedPhone:
             return
         server.shutdown()
         server.server_close()
-        for connection in list(self._connections):
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
 
@@ -331,13 +334,15 @@ class PhoneHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.phone._connections.add(self.connection)
+        with self.phone._connections_lock:
+            self.phone._connections.add(self.connection)
 
     def finish(self) -> None:
         try:
             super().finish()
         finally:
-            self.phone._connections.discard(self.connection)
+            with self.phone._connections_lock:
+                self.phone._connections.discard(self.connection)
 
     def do_GET(self) -> None:
         self._serve("GET")
