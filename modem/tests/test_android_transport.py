@@ -97,6 +97,13 @@ class AndroidTransportTestCase(unittest.TestCase):
         capabilities = line.capabilities
         self.assertEqual((capabilities.splits_itself, capabilities.per_minute, capabilities.recall), (True, 30, True))
 
+    def test_a_phone_whose_health_fails_is_still_there(self):
+        line = self.opened(battery=8)  # the app answers /health with 500 under 10 %
+        with self.assertLogs("smsmotor.modem", "WARNING") as logged:
+            line.signal()
+        self.assertIn("battery:level", logged.output[0])
+        self.assertEqual(self.send(line), ["m1"])
+
     def test_a_wrong_password_is_a_secret_rejected(self):
         line = self.line(self.start(), password="otra")
         with self.assertRaises(SecretRejected):

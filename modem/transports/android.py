@@ -169,7 +169,7 @@ class AndroidTransport(Transport):
         self._session = session
         self.client = APIClient(self.username, self.password, base_url=self.url, http=RequestsHttpClient(session))
         root = self._call(lambda client: client.http.get(f"{self.url}/", headers=client.headers))
-        health = self._call(lambda client: client.health_check())
+        health = self._health()
         if self.webhook_listen is not None:
             self._listen()
             self._register_webhooks()
@@ -196,8 +196,25 @@ class AndroidTransport(Transport):
     def signal(self) -> Signal:
         """The app reports no signal strength (its health says Wi-Fi or cellular, and the network
         generation): unknown. Asking its health still tells whether the phone is there."""
-        self._call(lambda client: client.health_check())
+        self._health()
         return Signal()
+
+    def _health(self) -> domain.HealthResponse:
+        """GET /health. The app answers 500 when a check fails (battery under 10 %, every message
+        of the last hour failed, no Internet): the phone is there, so that is logged, not raised."""
+        try:
+            return self._call(lambda client: client.health_check())
+        except TransportError as error:
+            answer = getattr(error.__cause__, "response", None)
+            if not isinstance(error.__cause__, errors.InternalServerError) or not isinstance(answer, dict):
+                raise
+            try:
+                health = domain.HealthResponse.from_dict(answer)
+            except (KeyError, ValueError, TypeError, AttributeError):
+                raise error from None
+        failing = [name for name, check in (health.checks or {}).items() if check.status.value == "fail"]
+        logger.warning("Android phone at %s: its health check fails: %s", self.url, ", ".join(failing))
+        return health
 
     def _call(self, action: Callable[[APIClient], Any]) -> Any:
         """`action(client)`, the library's and requests' errors as TransportError."""
