@@ -1,7 +1,9 @@
 """Writes on messages. Every status change goes through `message_transition`."""
 
+import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -12,6 +14,8 @@ from messaging.models import IncomingCall, IncomingMessage, IncomingPart, Messag
 from messaging.models import MessageStatus as S
 from messaging.signals import incoming_received
 from smsmotor.texts import Text, as_text
+
+MYSQL_OPTION_MULTI_STATEMENTS_ON = 0  # mysql_set_server_option()'s enum (MySQL C API)
 
 # Which moves are legal. A person may re-queue a FAILED or UNKNOWN message; nothing
 # leaves DELIVERED or CANCELLED.
@@ -60,6 +64,13 @@ def message_transition(message_id: int, *, old: str, new: str, claim: OutgoingMe
 def _update_where(values: dict, where: dict) -> int:
     """The same UPDATE as the ORM's, in plain SQL: the worker runs it for every message and
     the ORM's query building costs more than the statement (bench/dispatcher.py)."""
+    sql, params = _update_statement(values, where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _update_statement(values: dict, where: dict) -> tuple[str, list]:
     quote = connection.ops.quote_name
 
     def column_and_value(name, value):
@@ -71,13 +82,11 @@ def _update_where(values: dict, where: dict) -> int:
     sets = [column_and_value(name, value) for name, value in values.items()]
     conditions = [column_and_value(name, value) for name, value in where.items()]
     table = quote(OutgoingMessage._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {', '.join(f'{c} = %s' for c, _v in sets)}"
-            f" WHERE {' AND '.join(f'{c} = %s' for c, _v in conditions)}",
-            [value for _c, value in sets + conditions],
-        )
-        return cursor.rowcount
+    return (
+        f"UPDATE {table} SET {', '.join(f'{c} = %s' for c, _v in sets)}"
+        f" WHERE {' AND '.join(f'{c} = %s' for c, _v in conditions)}",
+        [value for _c, value in sets + conditions],
+    )
 
 
 def messages_transition(queryset: QuerySet, *, old: Iterable[str], new: str, **fields) -> int:
@@ -167,12 +176,29 @@ def messages_claim(
     return messages
 
 
-def message_mark_handed(message: OutgoingMessage, *, now: datetime.datetime, segments: int | None = None) -> bool:
+@dataclass(frozen=True)
+class Accepted:
+    """A message its line accepted, `references` for its parts, at `at`; not written yet."""
+
+    message: OutgoingMessage
+    references: list[str]
+    at: datetime.datetime
+
+
+def message_mark_handed(
+    message: OutgoingMessage,
+    *,
+    now: datetime.datetime,
+    segments: int | None = None,
+    accepted: Sequence[Accepted] = (),
+) -> bool:
     """From now on the modem may send it: a crash makes it UNKNOWN, not re-sent.
 
     False if the message is no longer this worker's to send (taken over after its worker
     looked dead, or cancelled): then it must not be written to the modem. `segments`: the
     parts it goes in, so that delivery reports can tell a whole message from part of one.
+    `accepted`: messages sent since the last write, recorded in the same round trip and
+    commit (see messages_mark_sent); they are written even when this one is no longer ours.
 
     Runs before every message sent, so it is plain SQL: the ORM's query building costs twice
     the statement itself (bench/dispatcher.py). Not a status change.
@@ -181,62 +207,131 @@ def message_mark_handed(message: OutgoingMessage, *, now: datetime.datetime, seg
     values = [adapt.adapt_datetimefield_value(now)]
     if segments is not None:
         values.append(segments)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(table)} SET handed_at = %s{', segments = %s' if segments is not None else ''}"
-            " WHERE id = %s AND status = %s AND modem_id = %s AND claimed_at = %s AND handed_at IS NULL",
-            [
-                *values,
-                message.pk,
-                S.SENDING,
-                message.modem_id,
-                adapt.adapt_datetimefield_value(message.claimed_at),
-            ],
-        )
-        return cursor.rowcount == 1
+    handed = (
+        f"UPDATE {quote(table)} SET handed_at = %s{', segments = %s' if segments is not None else ''}"
+        " WHERE id = %s AND status = %s AND modem_id = %s AND claimed_at = %s AND handed_at IS NULL",
+        [*values, message.pk, S.SENDING, message.modem_id, adapt.adapt_datetimefield_value(message.claimed_at)],
+    )
+    if not accepted:
+        return _run_together([handed])[0] == 1
+    statements = _sent_statements(accepted)
+    rows = _run_together([*statements, handed])
+    _settle_unknown(accepted, rows[len(statements) - len(accepted) : len(statements)])
+    return rows[-1] == 1
 
 
-def _sent_parts_insert(message_id: int, modem_id: int, references: list[int], now: datetime.datetime) -> None:
-    """The parts' rows, in plain SQL for the same reason as message_mark_handed."""
-    table, quote = SentPart._meta.db_table, connection.ops.quote_name
-    sent_at = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(table)} (message_id, sequence, modem_id, reference, sent_at)"
-            " VALUES (%s, %s, %s, %s, %s)",
-            [(message_id, i, modem_id, ref, sent_at) for i, ref in enumerate(references, start=1)],
-        )
+def messages_mark_sent(accepted: Sequence[Accepted]) -> int:
+    """Their lines accepted every part: the parts' rows and SENT, in one round trip and one
+    commit (on MariaDB each commit waits for the disk). Also settles a message that recovery had
+    already made UNKNOWN while this worker was still sending it (its claim is unchanged).
+
+    The parts are written with the status, in one transaction, so there is never a SENT message
+    whose delivery reports cannot be matched; a crash before it leaves handed SENDING messages,
+    which recovery makes UNKNOWN. How many moved to SENT."""
+    if not accepted:
+        return 0
+    statements = _sent_statements(accepted)
+    moved = _run_together(statements)[-len(accepted) :]
+    return sum(moved) + _settle_unknown(accepted, moved)
 
 
-def message_mark_sent(message: OutgoingMessage, *, references: list[int], now: datetime.datetime) -> bool:
-    """The modem accepted every part. Also settles a message that recovery had already
-    made UNKNOWN while this worker was still sending it (its claim is unchanged).
+def message_mark_sent(message: OutgoingMessage, *, references: list[str], now: datetime.datetime) -> bool:
+    """One message accepted (see messages_mark_sent)."""
+    return messages_mark_sent([Accepted(message, references, now)]) == 1
 
-    Two single statements, no transaction: this runs for every message sent, and on MariaDB
-    a transaction costs three more round trips than its statements. The parts go first, so
-    a crash in between leaves a handed SENDING message with its references, which recovery
-    makes UNKNOWN; never a SENT message whose delivery reports cannot be matched. (A retry
-    after a lost connection may repeat a part's row: it points to the same message.)"""
-    _sent_parts_insert(message.pk, message.modem_id, references, now)
-    fields = {
-        "sent_at": now,
+
+def _sent_statements(accepted: Sequence[Accepted]) -> list[tuple[str, list]]:
+    """The parts' INSERT, then one UPDATE to SENT per message (in accepted's order)."""
+    parts = [(a.message, a.references, a.at) for a in accepted if a.references]
+    statements = [_sent_parts_insert(parts)] if parts else []
+    for item in accepted:
+        values, where = _sent_fields(item), {"id": item.message.pk, "status": S.SENDING}
+        where.update(modem=item.message.modem_id, claimed_at=item.message.claimed_at)
+        statements.append(_update_statement(values, where))
+    return statements
+
+
+def _sent_fields(item: Accepted) -> dict:
+    return {
+        "status": S.SENT,
+        "sent_at": item.at,
         "result": "",
         "result_text": None,
-        "segments": len(references),
-        "attempts": message.attempts + 1,
+        "segments": len(item.references),
+        "attempts": item.message.attempts + 1,
         "next_attempt_at": None,
     }
-    moved = message_transition(message.pk, old=S.SENDING, new=S.SENT, claim=message, **fields) or (
-        message_transition(message.pk, old=S.UNKNOWN, new=S.SENT, claim=message, **fields)
+
+
+def _settle_unknown(accepted: Sequence[Accepted], rows: Sequence[int]) -> int:
+    """Messages that were not SENDING any more: recovery may have made them UNKNOWN while they
+    were being sent; the line's acceptance settles them. How many it settled."""
+    settled = 0
+    for item, moved in zip(accepted, rows, strict=True):
+        if not moved:
+            fields = {k: v for k, v in _sent_fields(item).items() if k != "status"}
+            settled += message_transition(item.message.pk, old=S.UNKNOWN, new=S.SENT, claim=item.message, **fields)
+    return settled
+
+
+def _sent_parts_insert(sent: Sequence[tuple[OutgoingMessage, Sequence[str], datetime.datetime]]) -> tuple[str, list]:
+    """The parts' rows of several messages, in plain SQL for the same reason as message_mark_handed.
+    (A retry after a lost connection may repeat a part's row: it points to the same message.)"""
+    table, quote, adapt = SentPart._meta.db_table, connection.ops.quote_name, connection.ops
+    rows = [
+        (message.pk, sequence, message.modem_id, reference, adapt.adapt_datetimefield_value(at))
+        for message, references, at in sent
+        for sequence, reference in enumerate(references, start=1)
+    ]
+    return (
+        f"INSERT INTO {quote(table)} (message_id, sequence, modem_id, reference, sent_at) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows)),
+        [value for row in rows for value in row],
     )
-    return moved
+
+
+def _run_together(statements: list[tuple[str, list]]) -> list[int]:
+    """Run statements as one transaction; the rows each one matched.
+
+    On MariaDB in one round trip (the worker's connection allows several statements per query;
+    the web's never runs this), elsewhere one by one inside a transaction. Inside an outer
+    transaction (tests) they simply join it."""
+    if len(statements) == 1:
+        with connection.cursor() as cursor:
+            cursor.execute(*statements[0])
+            return [cursor.rowcount]
+    if connection.vendor != "mysql" or connection.in_atomic_block:
+        rows = []
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                rows.append(cursor.rowcount)
+        return rows
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.wrap_database_errors:
+        if not getattr(raw, "multi_statements", False):
+            raw.set_server_option(MYSQL_OPTION_MULTI_STATEMENTS_ON)
+            raw.multi_statements = True
+        with connection.cursor() as cursor:
+            sql = "; ".join(["START TRANSACTION", *(sql for sql, _params in statements), "COMMIT"])
+            try:
+                cursor.execute(sql, [value for _sql, params in statements for value in params])
+                rows = []
+                while cursor.nextset():
+                    rows.append(cursor.rowcount)
+            except Exception:
+                with contextlib.suppress(Exception):
+                    cursor.execute("ROLLBACK")
+                raise
+    return rows[: len(statements)]  # the last is COMMIT's
 
 
 def message_mark_failed(message: OutgoingMessage, *, reason: Text | str, references: list[int] = ()) -> bool:
     """It will not go. `references`: the parts the modem did take before it refused the rest,
     recorded so that their delivery reports still find them."""
     if references:
-        _sent_parts_insert(message.pk, message.modem_id, list(references), timezone.now())
+        _run_together([_sent_parts_insert([(message, references, timezone.now())])])
     result, result_text = as_text(reason)
     return message_transition(
         message.pk,
@@ -254,7 +349,7 @@ def message_mark_unknown(message: OutgoingMessage, *, reason: Text | str, refere
     """It was written to the modem and no answer came back: it may have left. `references`:
     the parts the modem confirmed before that, recorded for their delivery reports."""
     if references:
-        _sent_parts_insert(message.pk, message.modem_id, list(references), timezone.now())
+        _run_together([_sent_parts_insert([(message, references, timezone.now())])])
     result, result_text = as_text(reason)
     return message_transition(
         message.pk, old=S.SENDING, new=S.UNKNOWN, claim=message, result=result, result_text=result_text

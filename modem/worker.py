@@ -130,6 +130,7 @@ class Worker:
         self.sent_count = 0
         self.licence_ok = True
         self._segments_unreported = 0  # for the Credit tab's counter, reported with the heartbeat
+        self._accepted: list[messaging.Accepted] = []  # sent, not written yet (see send())
         self._failures_in_a_row = 0
         self._waiting: tuple[str, datetime.datetime | None] = ("", None)  # as published
         # A PIN or password the device refused: never tried again (three wrong PINs block the SIM,
@@ -222,6 +223,7 @@ class Worker:
 
     def disconnect(self) -> None:
         try:
+            self.flush_accepted()
             self.release_claimed()
             self.flush_reports()  # the device may be gone: what it keeps waits for the next start
         except DB_ERRORS as error:
@@ -230,6 +232,7 @@ class Worker:
             logger.warning("Database unavailable while disconnecting: %s", error)
             self._claimed.clear()
             self._reports.clear()
+            self._accepted.clear()  # left handed: recovery makes them UNKNOWN
         if self.line is not None:
             self.line.close()
             self.line = None
@@ -252,6 +255,7 @@ class Worker:
             self.housekeeping()
             if self.send_one():
                 continue
+            self.flush_accepted()
             if self.exit_when_idle and not self.has_due_messages():
                 self.shutdown = True
                 break
@@ -438,7 +442,14 @@ class Worker:
         def on_handed() -> None:
             nonlocal handed
             if not handed:
-                if not messaging.message_mark_handed(message, now=timezone.now(), segments=parts):
+                # The previous message's acceptance goes in the same round trip and commit.
+                accepted, self._accepted = self._accepted, []
+                try:
+                    ours = messaging.message_mark_handed(message, now=timezone.now(), segments=parts, accepted=accepted)
+                except BaseException:
+                    self._accepted = accepted + self._accepted  # maybe not written: written again later
+                    raise
+                if not ours:
                     raise MessageTakenAway
                 handed = True
 
@@ -466,7 +477,12 @@ class Worker:
             self._waiting = ("", None)
             self.publish(state=ModemState.READY, last_error="", waiting_reason="", waiting_until=None)
         self.pacer.record(len(references), time.monotonic())
-        self.until_saved(lambda: messaging.message_mark_sent(message, references=references, now=timezone.now()))
+        # Written with the next message's handed mark, or as soon as the worker does anything else
+        # (flush_accepted): one commit instead of two per message. A kill in between leaves this
+        # one handed, and so UNKNOWN, never sent again.
+        self._accepted.append(messaging.Accepted(message, references, timezone.now()))
+        if not self._claimed:  # no next message at hand
+            self.flush_accepted()
         self.sent_count += 1
         self._segments_unreported += len(references)
         self.take(self.line.events())  # e.g. a delivery report that came with the answer
@@ -482,10 +498,18 @@ class Worker:
             )
         )
 
+    def flush_accepted(self) -> None:
+        """Write the messages accepted since the last write (see send())."""
+        if self._accepted:
+            accepted = self._accepted
+            self.until_saved(lambda: messaging.messages_mark_sent(accepted))
+            self._accepted = []
+
     def after_send_error(self, message, error: SubmitFailed, *, handed: bool, total: int) -> None:
         """Decide the message's fate from what the transport says: only a certain refusal
         (`error.refused`) proves the message did not leave; anything else after it was handed
         means it may have left."""
+        self.flush_accepted()
         reason = reason_text(error)
         references = error.references
         sent_parts = len(references)
@@ -660,6 +684,7 @@ class Worker:
     def flush_reports(self) -> None:
         """Record the delivery reports received."""
         if self._reports:
+            self.flush_accepted()  # the parts they report on
             reports, self._reports = self._reports, []
             try:
                 self.until_saved(
