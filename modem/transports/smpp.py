@@ -13,6 +13,10 @@ else UCS-2 (8). Long texts are split here with an 8-bit-reference UDH (esm_class
 whole in message_payload for the SMSC to split (`long_messages="payload"`: one reference). Up to
 `window` submit_sm wait for their answers at once.
 
+Longer than 500 lines on purpose: the PDU reader, the texts and the receipts are shared with
+the simulated SMSC (which may import this module, never the reverse), and the transport's
+sending and receiving share one socket, one reader thread and one table of waiting answers.
+
 Receipts: an SMSC may give the id in hexadecimal in submit_sm_resp and in decimal in the receipt
 (or the reverse, or with leading zeros): a report carries the spelling we were given when we know
 it, and the other spellings as `alternatives`.
@@ -98,8 +102,10 @@ STATES = {
     "DELIVRD": (True, True, 0x00), "DELIVERED": (True, True, 0x00), "ENROUTE": (False, False, 0x20),
     "ACCEPTD": (False, False, 0x20), "EXPIRED": (False, True, 0x46), "DELETED": (False, True, 0x48),
     "UNDELIV": (False, True, 0x40), "REJECTD": (False, True, 0x42), "UNKNOWN": (False, True, 0x49),
+    "SCHEDLD": (False, False, 0x20), "SKIPPED": (False, True, 0x40),
 }  # fmt: skip
-MESSAGE_STATES = {
+MESSAGE_STATES = {  # message_state TLV; 0 and 9 are SMPP 5.0's
+    0: "SCHEDLD",
     1: "ENROUTE",
     2: "DELIVRD",
     3: "EXPIRED",
@@ -108,6 +114,7 @@ MESSAGE_STATES = {
     6: "ACCEPTD",
     7: "UNKNOWN",
     8: "REJECTD",
+    9: "SKIPPED",
 }
 _RECEIPT_FIELDS = re.compile(r"(id|stat|err|dlvrd|sub)\s*:\s*(\S+)", re.IGNORECASE)
 
@@ -190,7 +197,7 @@ def tlv_text(pdu: Pdu, tag: int) -> str:
 
 def tlv_int(pdu: Pdu, tag: int) -> int | None:
     value = pdu.tlvs.get(tag)
-    return int.from_bytes(value, "big") if value else None
+    return int.from_bytes(value, "big") if value else None  # None: absent (or empty)
 
 
 # --- Texts -------------------------------------------------------------------------------------
@@ -273,7 +280,7 @@ def id_spellings(raw: str) -> list[str]:
             found[f"{number:0{width}x}"] = found[f"{number:0{width}X}"] = None
     if re.fullmatch(r"[0-9A-Fa-f]{1,32}", raw):
         number = int(raw, 16)
-        for width in (0, 10):
+        for width in (0, 10, 16):
             found[f"{number:0{width}d}"] = None
     return [spelling for spelling in found if spelling]
 
@@ -285,8 +292,15 @@ def receipt_fields(text: str) -> dict[str, str]:
 
 
 def is_receipt(pdu: Pdu) -> bool:
-    # esm_class bits 5-2: 0001 SMSC delivery receipt, 0010 SME acknowledgement, 1000 intermediate notification.
-    return pdu.fields.get("esm_class", 0) & 0x3C in (0x04, 0x08, 0x20) or TAG_RECEIPTED_ID in pdu.tlvs
+    """esm_class bits 5-2: 0001 SMSC delivery receipt, 0010 SME acknowledgement, 1000 intermediate
+    notification. A receipted_message_id alone does not make one: OpenMarket puts its ticket id in
+    messages from phones too; it counts only with a message_state or a receipt's text."""
+    if pdu.fields.get("esm_class", 0) & 0x3C in (0x04, 0x08, 0x20):
+        return True
+    if TAG_RECEIPTED_ID not in pdu.tlvs:
+        return False
+    text = (pdu.fields.get("short_message") or b"").decode("latin-1")
+    return TAG_MESSAGE_STATE in pdu.tlvs or bool(re.match(r"\s*id:\S+.*\bstat:", text, re.IGNORECASE | re.DOTALL))
 
 
 def report_from(pdu: Pdu, known: Callable[[str], str | None] = lambda spelling: None, handle=None) -> DeliveryReport:
@@ -296,7 +310,7 @@ def report_from(pdu: Pdu, known: Callable[[str], str | None] = lambda spelling: 
     ids = [spelling for spelling in (tlv_text(pdu, TAG_RECEIPTED_ID), words.get("id", "")) if spelling]
     spellings = list(dict.fromkeys(spelling for raw in ids for spelling in id_spellings(raw)))
     reference = next((known(spelling) for spelling in spellings if known(spelling)), ids[0] if ids else "")
-    state = MESSAGE_STATES.get(tlv_int(pdu, TAG_MESSAGE_STATE) or 0) or words.get("stat", "").upper()
+    state = MESSAGE_STATES.get(tlv_int(pdu, TAG_MESSAGE_STATE), words.get("stat", "").upper())
     delivered, final, status = STATES.get(state, (False, True, None))
     if pdu.fields.get("esm_class", 0) & 0x3C == 0x20:  # an intermediate notification
         final = False
@@ -462,8 +476,10 @@ class SmppTransport(Transport):
         if sock is None:
             return
         try:  # unbind politely, waiting a moment for unbind_resp (the reader may be gone)
+            with self._lock:
+                sequence = self._next_sequence()
             with self._write_lock:
-                sock.sendall(encode_pdu("unbind", self._next_sequence()))
+                sock.sendall(encode_pdu("unbind", sequence))
             deadline = time.monotonic() + 1.0
             while self._reader is not None and self._reader.is_alive() and time.monotonic() < deadline:
                 self._reader.join(0.05)
@@ -496,6 +512,9 @@ class SmppTransport(Transport):
                 return
             logger.warning("SMPP %s: %s", self.where, reason)
             self._broken = reason
+            # Unanswered deliver_sm come again on the next session: not given twice meanwhile.
+            self._fresh.clear()
+            self._received.clear()
             sock = self._socket
             self._lock.notify_all()
         if sock is not None:
@@ -545,6 +564,8 @@ class SmppTransport(Transport):
 
     def _dispatch(self, pdu: Pdu, generation: int) -> None:
         if pdu.command_id & RESPONSE:
+            if pdu.command == "submit_sm_resp" and pdu.status == ROK:
+                self._remember(pdu.fields.get("message_id", "").strip())  # before a receipt that may follow at once
             with self._lock:
                 if self._answers.get(pdu.sequence, False) is None:
                     self._answers[pdu.sequence] = pdu
@@ -668,7 +689,7 @@ class SmppTransport(Transport):
         return text.encode("latin-1" if self.default_alphabet == "latin1" else "ascii")
 
     def submit(self, phone: str, text: str, *, on_handed: Callable[[], None], ident: str = "") -> list[str]:
-        self._plan(phone, text)  # Unencodable raised here, before anything is handed
+        self._encoding(phone, text)  # Unencodable raised here, before anything is handed
         (result,) = self.submit_window([Outgoing(phone, text, ident)], on_handed=on_handed)
         if isinstance(result, SubmitFailed):
             raise result
@@ -697,7 +718,8 @@ class SmppTransport(Transport):
                 if throttled or self._broken or message.refusal:
                     break
                 self._wait_for_room()
-                if self._broken:
+                throttled = self._collect(owners) or throttled  # answers that came meanwhile
+                if throttled or self._broken or message.refusal:
                     break
                 self._pace()
                 with self._lock:
@@ -759,7 +781,6 @@ class SmppTransport(Transport):
             if answer.command == "submit_sm_resp" and answer.status == ROK:
                 message_id = answer.fields.get("message_id", "").strip()
                 message.states[index] = message_id
-                self._remember(message_id)
                 continue
             message.states[index] = REFUSED
             throttled = throttled or answer.status in THROTTLING

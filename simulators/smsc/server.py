@@ -193,10 +193,11 @@ class SimulatedSmsc:
         """Any deliver_sm, its fields as smpplib takes them (e.g. a receipt as some SMSC writes it)."""
         self._owe(fields)
 
-    def refuse_next(self, status: int = RTHROTTLED, *, count: int = 1, nack: bool = False) -> None:
-        """The next `count` submit_sm are refused with `status` (as generic_nack if `nack`)."""
+    def refuse_next(self, status: int = RTHROTTLED, *, count: int = 1, nack: bool = False, after: int = 0) -> None:
+        """After `after` more are taken, the next `count` submit_sm are refused with `status` (as
+        generic_nack if `nack`), e.g. after=1 to refuse the second part of a long message."""
         with self._lock:
-            self._refusals.extend([(status, nack)] * count)
+            self._refusals.extend([(ROK, False)] * after + [(status, nack)] * count)
 
     def lose_next_answer(self) -> None:
         """The next submit_sm is taken (and sent on), but the connection drops when its answer is due."""
