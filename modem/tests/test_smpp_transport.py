@@ -284,6 +284,15 @@ class SmppRefusalTestCase(SmppTestCase):
         line.open()
         self.assertEqual(len(self.send(line, "Despues de reconectar")), 1)
 
+    def test_an_smsc_that_stops_answering_leaves_the_message_unknown(self):
+        line = self.opened({"latency": 3.0}, timeout=0.3)
+        with self.assertRaises(SubmitFailed) as caught:
+            self.send(line, "Hola")
+        self.assertEqual((caught.exception.refused, caught.exception.reconnect), (False, True))
+        self.assertIn("did not answer in time", str(caught.exception))
+        with self.assertRaises(TransportError):
+            line.events()
+
     def test_an_unplugged_smsc_makes_the_next_call_fail_and_a_replug_brings_it_back(self):
         line = self.opened()
         self.smsc.unplug()

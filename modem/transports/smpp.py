@@ -120,6 +120,10 @@ _RECEIPT_FIELDS = re.compile(r"(id|stat|err|dlvrd|sub)\s*:\s*(\S+)", re.IGNORECA
 
 UNREACHABLE = gettext_noop("The SMSC does not answer at %(where)s: check the address and this computer's network.")
 BIND_REFUSED = gettext_noop("The SMSC refused the login: check the system id and password in the SMPP settings.")
+BIND_DROPPED = gettext_noop(
+    "The SMSC hung up during the login: check the system id, the password and that this computer's address is "
+    "allowed on the account."
+)
 BIND_FAILED = gettext_noop("The SMSC did not accept the session (error %(code)s); it is tried again shortly.")
 NOT_CONNECTED = gettext_noop("The connection to the SMSC is down; the message goes again once it is back.")
 CONNECTION_LOST = gettext_noop("The connection to the SMSC was lost.")
@@ -459,6 +463,8 @@ class SmppTransport(Transport):
         try:
             sock.sendall(request)
             answer = _read_one(sock)
+        except ConnectionError as error:  # some SMSCs hang up on a wrong login instead of answering it
+            raise TransportError(BIND_DROPPED, _short(error)) from error
         except (OSError, PduMalformed) as error:
             raise TransportError(UNREACHABLE, _short(error), where=self.where) from error
         if answer.status in (RINVPASWD, RINVSYSID):
@@ -765,11 +771,8 @@ class SmppTransport(Transport):
 
     def _give_up(self) -> None:
         """No answer within the timeout: the session is not to be trusted any more."""
-        self._broken = self._broken or "no answer to submit_sm in time"
-        self._timed_out = True
-        self._lock.notify_all()
-        if self._socket is not None:
-            _shut(self._socket)
+        self._timed_out = not self._broken
+        self._lost(self._generation, "no answer to submit_sm in time")  # the lock is re-entrant
 
     def _collect(self, owners: dict[int, tuple[_Message, int]]) -> bool:
         """Take the answers that came; True if the SMSC asked us to slow down."""
