@@ -3,10 +3,19 @@ receipts other programs and providers wrote (OpenMarket's documented hex PDUs, r
 Nexmo/Vonage, Stack Overflow, jsmpp's simulator and node-smpp users), and the simulator against
 smpplib's own client. No database."""
 
+import os
+import shutil
 import socket
 import struct
+import subprocess
+import tempfile
+import threading
 import time
 import unittest
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import smpplib.client
 import smpplib.consts
@@ -562,3 +571,142 @@ class SimulatedSmscWithSmpplibTestCase(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+KANNEL = shutil.which("bearerbox") or ("/usr/sbin/bearerbox" if os.path.exists("/usr/sbin/bearerbox") else None)
+KANNEL_CONF = """
+group = core
+admin-port = {admin}
+admin-password = x
+smsbox-port = {smsbox}
+log-file = "{logs}/bearerbox.log"
+log-level = 0
+box-allow-ip = 127.0.0.1
+dlr-storage = internal
+
+group = smsc
+smsc = smpp
+smsc-id = sim
+host = 127.0.0.1
+port = {smsc}
+transceiver-mode = true
+smsc-username = smsmotor
+smsc-password = clave
+system-type = ""
+# bit 0: submit_sm_resp ids in hexadecimal; bit 1 clear: receipts in decimal (as our simulator writes them)
+msg-id-type = 0x01
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+sendsms-port = {sendsms}
+log-file = "{logs}/smsbox.log"
+log-level = 0
+
+group = sendsms-user
+username = u
+password = p
+
+group = sms-service
+keyword = default
+get-url = "http://127.0.0.1:{http}/mo?from=%p&text=%b&coding=%c"
+max-messages = 0
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@unittest.skipUnless(KANNEL, "Kannel's bearerbox is not installed (apt-get install kannel)")
+class KannelAgainstSimulatedSmscTestCase(unittest.TestCase):
+    """Kannel 1.4 (Debian's), an ESME many operators' customers run, bound to the simulated SMSC:
+    it must take our submit_sm_resp, match our receipts and join our UDH parts."""
+
+    def setUp(self):
+        self.smsc = SimulatedSmsc(report_delay=0.1)
+        self.addCleanup(self.smsc.stop)
+        ports = {name: free_port() for name in ("admin", "smsbox", "sendsms", "http")}
+        self.ports = {**ports, "smsc": self.smsc.start()[1]}
+        logs = Path(os.environ.get("TEST_ARTIFACTS") or tempfile.mkdtemp()) / f"kannel-{self._testMethodName}"
+        logs.mkdir(parents=True, exist_ok=True)
+        conf = logs / "kannel.conf"
+        conf.write_text(KANNEL_CONF.format(logs=logs, **self.ports))
+        self.calls: list[dict[str, str]] = []
+        self.http = self.listen()
+        self.start_box(KANNEL, conf)
+        self.smsc.wait_until(lambda: self.smsc.bound == 1, timeout=10)
+        self.start_box(KANNEL.replace("bearerbox", "smsbox"), conf)
+
+    def listen(self) -> HTTPServer:
+        calls = self.calls
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                query = urllib.parse.urlsplit(self.path).query
+                calls.append(
+                    {"path": self.path.split("?")[0], **dict(urllib.parse.parse_qsl(query, encoding="latin-1"))}
+                )
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = HTTPServer(("127.0.0.1", self.ports["http"]), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return server
+
+    def start_box(self, program: str, conf: Path) -> None:
+        box = subprocess.Popen([program, str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(box.wait, 10)
+        self.addCleanup(box.terminate)
+
+    def sendsms(self, text: str) -> None:
+        dlr_url = f"http://127.0.0.1:{self.ports['http']}/dlr?status=%d&id=%F"
+        query = urllib.parse.urlencode(
+            {"username": "u", "password": "p", "to": "59170000288", "from": "SMSMotor", "text": text,
+             "dlr-mask": 3, "dlr-url": dlr_url}
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while True:  # until smsbox is up and connected to bearerbox
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.ports['sendsms']}/cgi-bin/sendsms?{query}"
+                ) as answer:
+                    self.assertIn(b"Accepted", answer.read())
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def wait_for_call(self, path: str, timeout: float = 10.0) -> dict[str, str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [call for call in self.calls if call["path"] == path]
+            if found:
+                return found[0]
+            time.sleep(0.05)
+        self.fail(f"Kannel never called {path}: {self.calls}")
+
+    def test_kannel_sends_through_it_and_matches_its_receipt(self):
+        self.sendsms("Hola desde Kannel")
+        self.smsc.wait_until(lambda: len(self.smsc.sent) == 1)
+        (sent,) = self.smsc.sent
+        self.assertEqual(sent.text, "Hola desde Kannel")
+        report = self.wait_for_call("/dlr")
+        self.assertEqual(report["status"], "1")  # Kannel's "delivered to phone"
+        self.assertEqual(report["id"], str(sent.mr))  # matched by the decimal id of our receipt
+        self.smsc.wait_until(lambda: self.smsc.owed == 0)  # Kannel answered the deliver_sm
+
+    def test_kannel_joins_the_parts_of_a_long_message_from_a_phone(self):
+        text = "Quiero saber el saldo de mi cuenta numero 4711, gracias. " * 4
+        self.assertEqual(self.smsc.inject_sms(OTHER, text), 2)
+        message = self.wait_for_call("/mo")
+        self.assertEqual((message["from"], message["text"]), (OTHER, text))
+        self.smsc.wait_until(lambda: self.smsc.owed == 0)

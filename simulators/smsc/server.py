@@ -47,7 +47,7 @@ from simulators.settings import SentSms
 logger = logging.getLogger("smsmotor.simulators")
 
 ROK, RINVCMDLEN, RINVCMDID, RINVBNDSTS, RALYBND = 0x00, 0x02, 0x03, 0x04, 0x05
-RINVDSTADR, RINVPASWD, RINVSYSID, RTHROTTLED = 0x0B, 0x0E, 0x0F, 0x58
+RINVDSTADR, RINVPASWD, RINVSYSID, RTHROTTLED, RX_T_APPN = 0x0B, 0x0E, 0x0F, 0x58, 0x64
 RECEIVERS = {"bind_transceiver", "bind_receiver"}
 TRANSMITTERS = {"bind_transceiver", "bind_transmitter"}
 DELIVER_WINDOW = 10  # deliver_sm waiting for their answer on one session
@@ -92,6 +92,7 @@ class SimulatedSmsc:
         receipt_tlvs: bool = True,
         throttle_per_second: int = 0,
         smsc_name: str = "SimSMSC",
+        service_number: str = "2525",
         first_id: int = 0x2A0F3C,
     ):
         self.system_id, self.password = system_id, password
@@ -99,6 +100,8 @@ class SimulatedSmsc:
         self.hex_ids_in_resp, self.decimal_ids_in_receipts = hex_ids_in_resp, decimal_ids_in_receipts
         self.report_status, self.receipt_tlvs = report_status, receipt_tlvs
         self.throttle_per_second, self.smsc_name = throttle_per_second, smsc_name
+        self.service_number = service_number  # where phones send their messages: the account's short code
+        self.dropped: list[dict[str, Any]] = []  # deliver_sm an ESME refused for good (not ESME_RX_T_APPN)
         self.sent: list[SentSms] = []
         self.received_pdus: collections.Counter[str] = collections.Counter()  # commands by name
         self.enquire_link_answers = 0  # enquire_link_resp from ESMEs to our ping()
@@ -181,7 +184,7 @@ class SimulatedSmsc:
                 octets, esm = bytes([5, 0, 3, reference % 256, len(chunks), sequence]) + octets, ESM_UDHI
             self._owe(
                 {
-                    **_addresses(sender, ""),
+                    **_addresses(sender, self.service_number),
                     "esm_class": esm,
                     "data_coding": 0 if gsm else 8,
                     "short_message": octets,
@@ -421,8 +424,10 @@ class SimulatedSmsc:
     def _delivered(self, session: Session, pdu: Any) -> None:
         with self._changed:
             found = session.unanswered.pop(pdu.sequence, None)
-            if found and pdu.status != ROK:
-                self._outbox.append(found[0])  # refused by the ESME: tried again later
+            if found and pdu.status == RX_T_APPN:  # "try again later": so it does, a second later
+                self._later(1.0, lambda: self._owe(found[0].fields))
+            elif found and pdu.status != ROK:
+                self.dropped.append(found[0].fields)  # refused for good: a real SMSC gives up on it
             self._changed.notify_all()
         self._push()
 
