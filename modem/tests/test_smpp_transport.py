@@ -3,6 +3,7 @@ receipts other programs and providers wrote (OpenMarket's documented hex PDUs, r
 Nexmo/Vonage, Stack Overflow, jsmpp's simulator and node-smpp users), and the simulator against
 smpplib's own client. No database."""
 
+import asyncio
 import os
 import shutil
 import socket
@@ -710,3 +711,94 @@ class KannelAgainstSimulatedSmscTestCase(unittest.TestCase):
         message = self.wait_for_call("/mo")
         self.assertEqual((message["from"], message["text"]), (OTHER, text))
         self.smsc.wait_until(lambda: self.smsc.owed == 0)
+
+
+try:
+    import smpp34
+except ImportError:  # pip install smpp34: not in requirements, an optional peer to compare with
+    smpp34 = None
+
+
+class RustSmsc:
+    """smpp34's SMSC (a Rust SMPP 3.4 engine, not ours) on loopback, in its own asyncio thread: it
+    takes every submit_sm and answers a receipt for it, as a plain SMSC would."""
+
+    def __init__(self) -> None:
+        self.submits: list = []
+        self.acknowledged: list[bool] = []
+        self.port = free_port()
+        self.ready = threading.Event()
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_until_complete, args=(self.serve(),), daemon=True).start()
+        self.ready.wait(5)
+
+    async def serve(self) -> None:
+        self.server = smpp34.Server("127.0.0.1", self.port, system_id="RustSMSC")
+        await self.server.start()
+        self.ready.set()
+        sessions, tasks = {}, set()
+        while True:
+            event = await self.server.next()
+            if isinstance(event, smpp34.Esme):
+                sessions[event.session_id] = event
+            elif isinstance(event, smpp34.SubmitSmEvent):
+                number = 0x5F000 + len(self.submits)
+                self.submits.append(event)
+                event.accept(message_id=f"{number:08x}")  # lower-case, zero-padded hexadecimal
+                task = asyncio.create_task(self.receipt(sessions[event.session_id], event, number))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+
+    async def receipt(self, esme, submit, number: int) -> None:
+        text = f"id:{number} sub:001 dlvrd:001 submit date:2612021200 done date:2612021201 stat:DELIVRD err:000 text:"
+        tlvs = [smpp34.Tlv(0x001E, f"{number:08x}".encode() + b"\0"), smpp34.Tlv(0x0427, b"\x02")]
+        answer = await esme.deliver_sm(
+            submit.source_addr, text.encode(), source_addr=submit.destination_addr, source_addr_ton=1,
+            esm_class=0x04, tlvs=tlvs,
+        )  # fmt: skip
+        self.acknowledged.append(answer.is_success)
+
+    async def shut(self) -> None:
+        await self.server.stop()  # smpp34's awaitables belong to the loop they are made in
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.shut(), self.loop).result(5)
+
+
+@unittest.skipUnless(smpp34, "smpp34 is not installed (pip install smpp34)")
+class SmppTransportAgainstRustSmscTestCase(unittest.TestCase):
+    """Our transport against an SMSC someone else wrote: smpp34 decodes our PDUs with its own codec."""
+
+    def test_it_binds_sends_long_and_ucs2_texts_and_settles_the_receipts(self):
+        smsc = RustSmsc()
+        self.addCleanup(smsc.stop)
+        line = SmppTransport("127.0.0.1", smsc.port, "smsmotor", "clave", source_addr="SMSMotor", timeout=5)
+        self.addCleanup(line.close)
+        self.assertEqual(line.open().operator, "RustSMSC")
+        results = line.submit_window([Outgoing(NUMBER, LONG), Outgoing(OTHER, SPANISH)], on_handed=nothing)
+        self.assertEqual([len(result) for result in results], [3, 1])
+        # A window of submit_sm in flight: the SMSC may take them in any order.
+        long_parts = sorted((part for part in smsc.submits if part.esm_class & 0x40), key=lambda p: p.short_message[5])
+        (spanish,) = [part for part in smsc.submits if part.data_coding == 8]
+        self.assertEqual(
+            {part.short_message[:5] for part in long_parts}, {bytes([5, 0, 3, long_parts[0].short_message[3], 3])}
+        )
+        self.assertEqual({(part.data_coding, part.destination_addr) for part in long_parts}, {(0, NUMBER[1:])})
+        self.assertEqual("".join(part.short_message[6:].decode("ascii") for part in long_parts), LONG)
+        self.assertEqual((spanish.data_coding, spanish.short_message.decode("utf-16-be")), (8, SPANISH))
+        self.assertEqual((spanish.dest_addr_ton, spanish.source_addr, spanish.source_addr_ton), (1, "SMSMotor", 5))
+        reports = []
+        deadline = time.monotonic() + 5
+        while len(reports) < 4 and time.monotonic() < deadline:
+            reports += line.events(timeout=0.2)
+        self.assertEqual(
+            sorted(report.reference for report in reports),
+            sorted(reference for result in results for reference in result),
+        )
+        self.assertTrue(all(report.delivered and report.final for report in reports))
+        self.assertEqual(smsc.acknowledged, [])  # nothing answered before the worker saved them
+        line.settle(reports)
+        deadline = time.monotonic() + 5
+        while len(smsc.acknowledged) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertEqual(smsc.acknowledged, [True] * 4)
