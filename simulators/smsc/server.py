@@ -22,27 +22,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from smpplib.command_codes import get_command_code
 
-from modem.at.pdu import Concat
-from modem.transports.smpp import (
-    ESM_UDHI,
-    HEADER,
-    MAX_PDU,
-    TAG_PAYLOAD,
-    PduMalformed,
-    decode_text,
-    encode_pdu,
-    gsm_units,
-    parse_pdu,
-    split_header,
-    split_units,
-    ucs2_units,
-)
+from modem.transports.smpp import HEADER, MAX_PDU, PduMalformed, encode_pdu, parse_pdu
 from simulators.settings import SentSms
+from simulators.smsc.messages import mo_parts, receipt, sent_parts
 
 logger = logging.getLogger("smsmotor.simulators")
 
@@ -102,7 +88,7 @@ class SimulatedSmsc:
         self.throttle_per_second, self.smsc_name = throttle_per_second, smsc_name
         self.service_number = service_number  # where phones send their messages: the account's short code
         self.dropped: list[dict[str, Any]] = []  # deliver_sm an ESME refused for good (not ESME_RX_T_APPN)
-        self.sent: list[SentSms] = []
+        self._sent: list[SentSms] = []
         self.received_pdus: collections.Counter[str] = collections.Counter()  # commands by name
         self.enquire_link_answers = 0  # enquire_link_resp from ESMEs to our ping()
         self._ids = itertools.count(first_id)
@@ -173,24 +159,10 @@ class SimulatedSmsc:
     # Test hooks -----------------------------------------------------------------------------
     def inject_sms(self, sender: str, text: str, *, reference: int = 0x42) -> int:
         """A message from a phone: one deliver_sm, or UDH parts (8-bit reference) for a long text."""
-        units = gsm_units(text)
-        gsm = units is not None
-        units = units if gsm else ucs2_units(text)
-        chunks = split_units(units, *((160, 153) if gsm else (70, 67)))
-        for sequence, chunk in enumerate(chunks, start=1):
-            octets = bytes(chunk) if gsm else b"".join(unit.to_bytes(2, "big") for unit in chunk)
-            esm = 0
-            if len(chunks) > 1:
-                octets, esm = bytes([5, 0, 3, reference % 256, len(chunks), sequence]) + octets, ESM_UDHI
-            self._owe(
-                {
-                    **_addresses(sender, self.service_number),
-                    "esm_class": esm,
-                    "data_coding": 0 if gsm else 8,
-                    "short_message": octets,
-                }
-            )
-        return len(chunks)
+        parts = mo_parts(sender, self.service_number, text, reference)
+        for fields in parts:
+            self._owe(fields)
+        return len(parts)
 
     def inject_pdu(self, **fields: Any) -> None:
         """Any deliver_sm, its fields as smpplib takes them (e.g. a receipt as some SMSC writes it)."""
@@ -214,6 +186,12 @@ class SimulatedSmsc:
         for session in sessions:
             self._send(session, "enquire_link", self._next(session))
         return len(sessions)
+
+    @property
+    def sent(self) -> list[SentSms]:
+        """Every part the SMSC took for the network, oldest first (SMSC-split payload parts each)."""
+        with self._lock:
+            return list(self._sent)
 
     @property
     def owed(self) -> int:
@@ -316,7 +294,24 @@ class SimulatedSmsc:
     def _submit(self, session: Session, pdu: Any) -> None:
         if session.bound not in TRANSMITTERS:
             return self._send(session, "submit_sm_resp", pdu.sequence, RINVBNDSTS)
-        with self._lock:
+        status, nack, number, lose = self._take(pdu)
+        if status != ROK:
+            return self._send(session, "generic_nack" if nack else "submit_sm_resp", pdu.sequence, status)
+        message_id = f"{number:X}" if self.hex_ids_in_resp else str(number)
+        if lose:
+            self._later(self.latency, lambda: self._drop(session))
+        else:
+            answer = {"message_id": message_id}
+            self._later(self.latency, lambda: self._send(session, "submit_sm_resp", pdu.sequence, **answer))
+        wanted = pdu.fields.get("registered_delivery", 0) & 0x03  # 1: always, 2: on failure
+        if wanted == 1 or (wanted == 2 and self.report_status != "DELIVRD"):
+            spelled = str(number) if self.decimal_ids_in_receipts else f"{number:X}"
+            fields = receipt(pdu, spelled, self.report_status, tlvs=self.receipt_tlvs)
+            self._later(self.report_delay, lambda: self._owe(fields))
+
+    def _take(self, pdu: Any) -> tuple[int, bool, int, bool]:
+        """Whether the network takes this submit_sm: (status, as generic_nack, message number, lose its answer)."""
+        with self._changed:
             status, nack = self._refusals.popleft() if self._refusals else (ROK, False)
             now = time.monotonic()
             while self._recent and now - self._recent[0] >= 1.0:
@@ -326,79 +321,13 @@ class SimulatedSmsc:
             if status == ROK and not pdu.fields.get("destination_addr", "").isdigit():
                 status = RINVDSTADR
             if status != ROK:
-                return self._later(
-                    0, lambda: self._send(session, "generic_nack" if nack else "submit_sm_resp", pdu.sequence, status)
-                )
+                return status, nack, 0, False
             self._recent.append(now)
             number = next(self._ids)
             lose, self._lose_next = self._lose_next > 0, max(0, self._lose_next - 1)
-            self._record(pdu, number)
-        message_id = f"{number:X}" if self.hex_ids_in_resp else str(number)
-        if lose:
-            self._later(self.latency, lambda: self._drop(session))
-        else:
-            self._later(
-                self.latency, lambda: self._send(session, "submit_sm_resp", pdu.sequence, message_id=message_id)
-            )
-        if pdu.fields.get("registered_delivery", 0) & 0x03 == 1 or (
-            pdu.fields.get("registered_delivery", 0) & 0x03 == 2 and self.report_status != "DELIVRD"
-        ):
-            self._later(self.report_delay, lambda: self._owe(self._receipt(pdu, number)))
-
-    def _record(self, pdu: Any, number: int) -> None:
-        data = raw = pdu.fields.get("short_message") or pdu.tlvs.get(TAG_PAYLOAD, b"")
-        concat = None
-        if pdu.fields.get("esm_class", 0) & ESM_UDHI:
-            found, data = split_header(data)
-            concat = Concat(found.reference, found.total, found.sequence) if found else None
-        coding = pdu.fields.get("data_coding", 0)
-        text = decode_text(data, coding)
-        encoding = {0: "GSM7", 3: "LATIN1", 8: "UCS2"}.get(coding, f"DCS{coding:02X}")
-        texts = [text]
-        if TAG_PAYLOAD in pdu.tlvs:  # the SMSC splits it for the air, as it would
-            units = gsm_units(text) if coding == 0 else None
-            gsm = units is not None
-            chunks = split_units(units if gsm else ucs2_units(text), *((160, 153) if gsm else (70, 67)))
-            texts = [_text(chunk, gsm) for chunk in chunks]
-        for sequence, part in enumerate(texts, start=1):
-            if len(texts) > 1:
-                concat = Concat(number % 256, len(texts), sequence)
-            self.sent.append(
-                SentSms(
-                    number=_number(pdu.fields.get("destination_addr", ""), pdu.fields.get("dest_addr_ton", 0)),
-                    text=part,
-                    mr=number,
-                    concat=concat,
-                    pdu=raw.hex().upper(),  # the user data as submitted, UDH included
-                    at=datetime.now(UTC),
-                    encoding=encoding,
-                    status_report=bool(pdu.fields.get("registered_delivery", 0) & 0x03),
-                )
-            )
-        self._changed.notify_all()
-
-    def _receipt(self, pdu: Any, number: int) -> dict[str, Any]:
-        """A receipt as SMPP 3.4 Appendix B writes it, with the TLVs of section 5.3.2."""
-        spelled = str(number) if self.decimal_ids_in_receipts else f"{number:X}"
-        stamp = datetime.now(UTC).strftime("%y%m%d%H%M")
-        delivered = "001" if self.report_status == "DELIVRD" else "000"
-        text = decode_text(pdu.fields.get("short_message") or b"", pdu.fields.get("data_coding", 0))[:20]
-        body = (
-            f"id:{spelled} sub:001 dlvrd:{delivered} submit date:{stamp} done date:{stamp} "
-            f"stat:{self.report_status} err:000 text:{text}"
-        )
-        fields = {
-            **_addresses(pdu.fields.get("destination_addr", ""), pdu.fields.get("source_addr", "")),
-            "source_addr_ton": pdu.fields.get("dest_addr_ton", 0),
-            "esm_class": 0x04,
-            "data_coding": 0,
-            "short_message": body.encode("ascii", "replace"),
-        }
-        if self.receipt_tlvs:
-            states = {"DELIVRD": 2, "EXPIRED": 3, "DELETED": 4, "UNDELIV": 5, "ACCEPTD": 6, "UNKNOWN": 7, "REJECTD": 8}
-            fields["receipted_message_id"] = spelled
-            fields["message_state"] = states.get(self.report_status, 7)
-        return fields
+            self._sent.extend(sent_parts(pdu, number))
+            self._changed.notify_all()
+            return ROK, False, number, lose
 
     # What the SMSC owes the ESME ------------------------------------------------------------
     def _owe(self, fields: dict[str, Any]) -> None:
@@ -486,27 +415,6 @@ class SimulatedSmsc:
                     action()
                 except Exception:
                     logger.exception("simulated SMSC: a timer failed")
-
-
-def _addresses(source: str, destination: str) -> dict[str, Any]:
-    return {
-        "source_addr_ton": 1 if source.startswith("+") else (5 if not source.isdigit() else 0),
-        "source_addr_npi": 1 if source.lstrip("+").isdigit() else 0,
-        "source_addr": source.lstrip("+"),
-        "dest_addr_ton": 1 if destination.startswith("+") else 0,
-        "dest_addr_npi": 1,
-        "destination_addr": destination.lstrip("+"),
-    }
-
-
-def _number(address: str, ton: int) -> str:
-    return f"+{address}" if ton == 1 else address
-
-
-def _text(units: list[int], gsm: bool) -> str:
-    if gsm:
-        return decode_text(bytes(units), 0)
-    return b"".join(unit.to_bytes(2, "big") for unit in units).decode("utf-16-be", "replace")
 
 
 def _command_id(command: str) -> int:
