@@ -203,21 +203,59 @@ def message_mark_handed(
     Runs before every message sent, so it is plain SQL: the ORM's query building costs twice
     the statement itself (bench/dispatcher.py). Not a status change.
     """
+    return messages_mark_handed([(message, segments)], now=now, accepted=accepted)[0]
+
+
+def messages_mark_handed(
+    batch: Sequence[tuple[OutgoingMessage, int | None]],
+    *,
+    now: datetime.datetime,
+    accepted: Sequence[Accepted] = (),
+) -> list[bool]:
+    """message_mark_handed for several messages (a line with several in flight), in one round
+    trip and commit; for each, whether it is still ours to send."""
     table, quote, adapt = OutgoingMessage._meta.db_table, connection.ops.quote_name, connection.ops
-    values = [adapt.adapt_datetimefield_value(now)]
-    if segments is not None:
-        values.append(segments)
-    handed = (
-        f"UPDATE {quote(table)} SET handed_at = %s{', segments = %s' if segments is not None else ''}"
-        " WHERE id = %s AND status = %s AND modem_id = %s AND claimed_at = %s AND handed_at IS NULL",
-        [*values, message.pk, S.SENDING, message.modem_id, adapt.adapt_datetimefield_value(message.claimed_at)],
-    )
-    if not accepted:
-        return _run_together([handed])[0] == 1
-    statements = _sent_statements(accepted)
-    rows = _run_together([*statements, handed])
-    _settle_unknown(accepted, rows[len(statements) - len(accepted) : len(statements)])
-    return rows[-1] == 1
+    handed = []
+    for message, segments in batch:
+        values = [adapt.adapt_datetimefield_value(now)]
+        if segments is not None:
+            values.append(segments)
+        handed.append(
+            (
+                f"UPDATE {quote(table)} SET handed_at = %s{', segments = %s' if segments is not None else ''}"
+                " WHERE id = %s AND status = %s AND modem_id = %s AND claimed_at = %s AND handed_at IS NULL",
+                [*values, message.pk, S.SENDING, message.modem_id, adapt.adapt_datetimefield_value(message.claimed_at)],
+            )
+        )
+    statements = _sent_statements(accepted) if accepted else []
+    rows = _run_together([*statements, *handed])
+    if accepted:
+        _settle_unknown(accepted, rows[len(statements) - len(accepted) : len(statements)])
+    return [row == 1 for row in rows[len(statements) :]]
+
+
+def message_recalled(message: OutgoingMessage, *, references: list[str] | None, now: datetime.datetime) -> bool:
+    """An UNKNOWN message settled by asking its line about it (transport recall()): SENT with
+    its parts if the line had taken it, QUEUED again if it certainly never had."""
+    if references is None:
+        reason = Text(gettext_noop("The line never received the message; it is queued again."))
+        result, result_text = as_text(reason)
+        return message_transition(
+            message.pk,
+            old=S.UNKNOWN,
+            new=S.QUEUED,
+            claim=message,
+            result=result,
+            result_text=result_text,
+            modem=None,
+            claimed_at=None,
+            handed_at=None,
+        )
+    references = references or [""]
+    item = Accepted(message, references, now)
+    with transaction.atomic():
+        _run_together([_sent_parts_insert([(message, references, now)])])
+        return _settle_unknown([item], [0]) == 1
 
 
 def messages_mark_sent(accepted: Sequence[Accepted]) -> int:

@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,23 @@ class TransportKind(models.TextChoices):
 
     AT = "AT", _("GSM modem on a port")
     HILINK = "HILINK", _("Huawei HiLink stick (web address)")
+    ANDROID = "ANDROID", _("Android phone (SMS Gateway app)")
+    SMPP = "SMPP", _("SMPP account (operator or aggregator)")
+
+
+class LongMessages(models.TextChoices):
+    """How an SMPP account takes texts longer than one SMS."""
+
+    UDH = "udh", _("split here, in parts with a header (UDH)")
+    PAYLOAD = "payload", _("whole, the operator splits it (message_payload)")
+
+
+class SmppAlphabet(models.TextChoices):
+    """What the SMPP account's "default alphabet" (data_coding 0) really is."""
+
+    GSM7 = "gsm7", _("GSM 7-bit (the standard)")
+    LATIN1 = "latin1", _("Latin-1")
+    ASCII = "ascii", _("ASCII")
 
 
 class WaitingReason(models.TextChoices):
@@ -50,12 +68,57 @@ class Modem(models.Model):
         pgettext_lazy("kind of line", "kind"), max_length=10, choices=TransportKind.choices, default=TransportKind.AT
     )
     port = models.CharField(_("port"), max_length=255, blank=True, help_text=_("e.g. /dev/ttyUSB0"))
-    # A HiLink stick: its web address, and the login of its web page (many sticks ask for none).
+    # A HiLink stick, an Android phone or an SMPP account: its address, and its login (many
+    # sticks ask for none; an SMPP account's user is its system_id).
     url = models.CharField(
-        _("web address"), max_length=200, blank=True, help_text=_("e.g. http://192.168.8.1 (HiLink sticks)")
+        _("address"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "e.g. http://192.168.8.1 (HiLink stick), http://192.168.1.20:8080 (Android phone),"
+            " smpp.operator.bo:2775 (SMPP account)"
+        ),
     )
     username = models.CharField(_("user"), max_length=60, blank=True, default="admin")
-    password = EncryptedTextField(_("password of the stick"))
+    password = EncryptedTextField(_("password"))
+    # An Android phone: where this server listens for the app's webhooks, the address the phone
+    # calls (the app accepts only https:// or the phone itself), and the key that signs them.
+    webhook_listen = models.CharField(
+        _("listen for the phone at"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "host:port where this server receives the phone's messages, e.g. 0.0.0.0:8091; empty: ask"
+            " the phone every half minute (received SMS then do not arrive)"
+        ),
+    )
+    webhook_url = models.CharField(
+        _("address the phone calls"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. https://sms.office.bo:8091/ (the app accepts only https addresses)"),
+    )
+    signing_key = EncryptedTextField(_("signing key of the app"))
+    # An SMPP account.
+    system_type = models.CharField(_("system type"), max_length=13, blank=True)
+    sender = models.CharField(
+        _("sender"),
+        max_length=21,
+        blank=True,
+        help_text=_("The sender name or number the operator allows; empty: its default."),
+    )
+    long_messages = models.CharField(
+        _("long messages"), max_length=10, choices=LongMessages.choices, default=LongMessages.UDH
+    )
+    smpp_alphabet = models.CharField(
+        _("default alphabet of the account"), max_length=10, choices=SmppAlphabet.choices, default=SmppAlphabet.GSM7
+    )
+    window = models.PositiveSmallIntegerField(
+        _("messages in flight"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("How many messages may wait for the operator's answer at once (SMPP window)."),
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     baud_rate = models.PositiveIntegerField(_("baud rate"), default=115200)
     init_commands = models.TextField(_("initialisation commands"), blank=True)
@@ -114,7 +177,7 @@ class Modem(models.Model):
     @property
     def where(self) -> str:
         """The port or the address, as the Modem tab shows it."""
-        return self.url if self.transport == TransportKind.HILINK else self.port
+        return self.port if self.transport == TransportKind.AT else self.url
 
     def is_alive(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()

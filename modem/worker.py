@@ -29,6 +29,7 @@ from accounts.licensing import stopped_reason
 from accounts.services import licence_current
 from messaging import reports as delivery
 from messaging import services as messaging
+from messaging.models import MessageStatus as S
 from messaging.models import MessagingSettings, OutgoingMessage, SentPart
 from modem import signals
 from modem.lines import line_secret, transport_for
@@ -42,6 +43,7 @@ from modem.transports.base import (
     ErrorKind,
     Event,
     Incoming,
+    Outgoing,
     SecretRejected,
     SubmitFailed,
     Transport,
@@ -70,6 +72,9 @@ FAILURES_BEFORE_ROTATION_OUT = 5
 ACTIVITY_KEPT = datetime.timedelta(days=7)  # the Processing tab is live activity; the event log keeps the rest
 IDLE_WAIT = 0.5  # seconds of waiting for the modem when there is nothing to send
 CLAIM_BATCH = 20  # messages claimed at once at full speed
+WINDOW_BATCH_MAX = 200  # a line with several messages in flight gets batches of up to this many
+RECALL_MAX = 200  # uncertain sends asked about at each connection (lines that keep our ids)
+RECALL_WITHIN = datetime.timedelta(days=3)
 # Refusals that say more about the line than about the message (no credit, barred; the transport
 # says which): after a few in a row the line pauses instead of failing the whole queue at its speed.
 LINE_REFUSALS_BEFORE_PAUSE = 3
@@ -218,6 +223,8 @@ class Worker:
             self.activity(Text(gettext_noop("This modem cannot report incoming calls.")), level="WARNING")
         # Our own messages left in SENDING by a previous run of this worker.
         self.recover(modems=[self.modem])
+        if self.line.capabilities.recall:
+            self.settle_uncertain()
         self.pacer = self.new_pacer()
         self._due.clear()
 
@@ -370,16 +377,14 @@ class Worker:
             )
         if not self._claimed:
             return False
-        message = self._claimed.popleft()
         self.line.spanish = self.modem.spanish_encoding
+        if self.line.capabilities.window > 1:
+            return self.send_window()
+        message = self._claimed.popleft()
         try:
             parts = self.line.parts(message.phone, message.text)
         except Unencodable as error:
-            reason = reason_text(error)
-            self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
-            self.activity(
-                Text(gettext_noop("Message %(id)d failed: %(reason)s"), id=message.pk, reason=reason), "ERROR"
-            )
+            self.fail_unencodable(message, error)
             return True
         if not self.pacer_allows(parts):
             self._claimed.appendleft(message)
@@ -425,10 +430,13 @@ class Worker:
 
     def claim_size(self) -> int:
         """A few messages per claim saves statements; never more than the SIM may send soon,
-        so that other workers are not kept waiting."""
+        so that other workers are not kept waiting. A line with several messages in flight
+        (SMPP) gets a few windows' worth."""
+        window = self.line.capabilities.window if self.line is not None else 1
+        batch = CLAIM_BATCH if window <= 1 else min(WINDOW_BATCH_MAX, max(CLAIM_BATCH, window * 5))
         if not self.pacer.per_minute:
-            return CLAIM_BATCH
-        return max(1, min(CLAIM_BATCH, self.pacer.per_minute // 6))
+            return batch
+        return max(1, min(batch, self.pacer.per_minute // 6))
 
     def release_claimed(self) -> None:
         """Give back claimed messages not yet handed to the modem (stop, switch, pacing)."""
@@ -456,7 +464,7 @@ class Worker:
         try:
             # A database error while marking it handed propagates: nothing was sent (the transport
             # undid what it began), and recovery re-queues the message.
-            references = self.line.submit(message.phone, message.text, on_handed=on_handed)
+            references = self.line.submit(message.phone, message.text, on_handed=on_handed, ident=self.ident(message))
         except MessageTakenAway:
             self.activity(
                 Text(gettext_noop("Message %(id)d was taken over elsewhere; not sent from here."), id=message.pk),
@@ -497,6 +505,107 @@ class Worker:
                 phone=message.phone,
             )
         )
+
+    def send_window(self) -> bool:
+        """A batch of the claimed messages through a line with several in flight (SMPP): all
+        marked handed in one commit, submitted with the line's window, their fates written
+        together. A kill mid-batch leaves them handed: UNKNOWN, never sent twice."""
+        batch: list[tuple[OutgoingMessage, int]] = []
+        planned = 0
+        while self._claimed:
+            message = self._claimed[0]
+            try:
+                parts = self.line.parts(message.phone, message.text)
+            except Unencodable as error:
+                self._claimed.popleft()
+                self.fail_unencodable(message, error)
+                continue
+            if self.pacer.wait_seconds(planned + parts, time.monotonic(), timezone.localdate()) != 0:
+                break
+            batch.append((self._claimed.popleft(), parts))
+            planned += parts
+        if not batch:
+            if self._claimed:  # the first one does not fit the pace now: say why and wait
+                self.pacer_allows(self.line.parts(self._claimed[0].phone, self._claimed[0].text))
+                return False
+            return True
+        accepted, self._accepted = self._accepted, []
+        try:
+            ours = messaging.messages_mark_handed(batch, now=timezone.now(), accepted=accepted)
+        except BaseException:
+            self._accepted = accepted + self._accepted
+            self._claimed.extendleft(message for message, _parts in reversed(batch))  # nothing sent
+            raise
+        for (message, _parts), mine in zip(batch, ours, strict=True):
+            if not mine:
+                self.activity(
+                    Text(gettext_noop("Message %(id)d was taken over elsewhere; not sent from here."), id=message.pk),
+                    level="WARNING",
+                )
+        batch = [item for item, mine in zip(batch, ours, strict=True) if mine]
+        if not batch:
+            return True
+        outgoing = [Outgoing(message.phone, message.text, self.ident(message)) for message, _parts in batch]
+        results = self.line.submit_window(outgoing, on_handed=lambda: None)  # handed above
+        now, sent, segments, trouble = timezone.now(), [], 0, None
+        for (message, parts), result in zip(batch, results, strict=True):
+            if isinstance(result, SubmitFailed):
+                self.after_send_error(message, result, handed=True, total=parts)
+                if result.retry_after:
+                    self._paused_until = max(self._paused_until, time.monotonic() + result.retry_after)
+                if result.reconnect and trouble is None:
+                    trouble = result
+                continue
+            self.pacer.record(len(result), time.monotonic())
+            sent.append(messaging.Accepted(message, result, now))
+            segments += len(result)
+        if sent:
+            self.until_saved(lambda: messaging.messages_mark_sent(sent))
+            self.sent_count += len(sent)
+            self._segments_unreported += segments
+            self._line_refusals = self._failures_in_a_row = 0
+            self.activity(
+                Text(
+                    gettext_noop("Sent %(messages)s (%(parts)s)."),
+                    messages=Text.counted(plural_noop("%(count)d message", "%(count)d messages"), len(sent)),
+                    parts=Text.counted(plural_noop("%(count)d SMS", "%(count)d SMS"), segments),
+                )
+            )
+        if trouble is not None:
+            raise trouble
+        self.take(self.line.events())
+        return True
+
+    def fail_unencodable(self, message: OutgoingMessage, error: Unencodable) -> None:
+        reason = reason_text(error)
+        self.until_saved(lambda: messaging.message_mark_failed(message, reason=reason))
+        self.activity(Text(gettext_noop("Message %(id)d failed: %(reason)s"), id=message.pk, reason=reason), "ERROR")
+
+    @staticmethod
+    def ident(message: OutgoingMessage) -> str:
+        """Our id for one attempt at a message, for lines that keep it (an Android phone): the
+        message and its claim, so an UNKNOWN message (which keeps its claim) can be asked about."""
+        claimed = int(message.claimed_at.timestamp() * 1_000_000) if message.claimed_at else 0
+        return f"sm{message.pk}-{claimed:x}"
+
+    def settle_uncertain(self) -> None:
+        """Ask a line that keeps our ids what became of its UNKNOWN messages: sent (SENT), or
+        never received (queued again); what it cannot tell stays UNKNOWN."""
+        since = timezone.now() - RECALL_WITHIN
+        doubtful = OutgoingMessage.objects.filter(modem=self.modem, status=S.UNKNOWN, claimed_at__gte=since)
+        for message in doubtful.order_by("id")[:RECALL_MAX]:
+            try:
+                references = self.line.recall(self.ident(message))
+            except TransportError as error:
+                logger.info("Message %d: the line cannot tell (%s)", message.pk, error)
+                continue
+            if messaging.message_recalled(message, references=references, now=timezone.now()):
+                text = (
+                    gettext_noop("Message %(id)d: the line never received it; queued again.")
+                    if references is None
+                    else gettext_noop("Message %(id)d: the line confirms it was sent.")
+                )
+                self.activity(Text(text, id=message.pk), level="WARNING")
 
     def flush_accepted(self) -> None:
         """Write the messages accepted since the last write (see send())."""

@@ -28,27 +28,34 @@ def drive(worker: Worker) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Drive one line (a GSM modem on a port, a HiLink stick): send the queued messages, receive SMS "
-        "and calls, publish its status."
+        "Drive one line (a GSM modem on a port, a HiLink stick, an Android phone, an SMPP account): send the "
+        "queued messages, receive SMS and calls, publish its status."
     )
 
     def add_arguments(self, parser):
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--port", help="Serial port of the modem, e.g. /dev/ttyUSB0")
-        where.add_argument("--url", help="Web address of a HiLink stick, e.g. http://192.168.8.1")
+        where.add_argument(
+            "--url",
+            help="Address of a HiLink stick (http://192.168.8.1), an Android phone (http://192.168.1.20:8080)"
+            " or an SMPP server (smpp.operator.bo:2775)",
+        )
         where.add_argument("--modem", help="Name of a line saved in the Modem tab (its settings are used)")
         parser.add_argument(
             "--transport",
-            choices=["at", "hilink"],
-            help="Kind of line: at (a modem on a port; the default) or hilink (a stick's web address)",
+            choices=["at", "hilink", "android", "smpp"],
+            help="Kind of line: at (a modem on a port; the default), hilink (the default with --url), android or"
+            " smpp. Their logins and other settings are set in the Modem tab (use --modem).",
         )
         parser.add_argument("--name", help="Name of the modem in the database (default: machine:port)")
         parser.add_argument("--exit-when-idle", action="store_true", help="Stop once nothing is left to send")
 
     def handle(self, *args, port, url, modem, transport, name, exit_when_idle, **options):
-        kind = TransportKind.HILINK if (transport == "hilink" or url) else TransportKind.AT
-        if port and kind == TransportKind.HILINK:
-            raise CommandError(_("A HiLink stick is reached by its web address (--url), not by a port."))
+        kind = TransportKind(transport.upper()) if transport else TransportKind.HILINK if url else TransportKind.AT
+        if port and kind != TransportKind.AT:
+            raise CommandError(_("Only a modem is reached by a port; the other lines by their address (--url)."))
+        if url and kind == TransportKind.AT:
+            raise CommandError(_("A modem is reached by its port (--port), not by an address."))
         if modem:
             row = Modem.objects.filter(name=modem).first()
             if row is None:
