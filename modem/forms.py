@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from messaging.phones import normalize_phone
 from modem.models import Modem, TransportKind
 
-
 KEPT_WHEN_ABSENT = ("long_messages", "smpp_alphabet", "window")
 
 
