@@ -518,6 +518,18 @@ class SmppWorldTestCase(unittest.TestCase):
         payload = encode_pdu("deliver_sm", 4, message_payload=("ñ" * 200).encode("utf-16-be"), **fields)
         self.assertEqual(event_from(parse_pdu(payload)).text, "ñ" * 200)
 
+    def test_a_message_delivered_with_data_sm(self):
+        pdu = encode_pdu(
+            "data_sm", 8, source_addr_ton=1, source_addr="59171234567", destination_addr="2525", data_coding=0,
+            message_payload=b"Saldo por favor",
+        )  # fmt: skip
+        event = event_from(parse_pdu(pdu))
+        self.assertEqual((event.sender, event.text), (OTHER, "Saldo por favor"))
+
+    def test_a_receipt_whose_state_cannot_be_read_fails_nothing(self):
+        report = event_from(parse_pdu(receipt("id:12 sub:001 dlvrd:001 stat:WEIRD")))
+        self.assertEqual((report.reference, report.delivered, report.final), ("12", False, False))
+
     def test_a_16_bit_reference_udh(self):
         udh = bytes([6, 0x08, 4, 0x01, 0x02, 3, 1])
         pdu = encode_pdu("deliver_sm", 5, esm_class=0x40, short_message=udh + b"Hola", source_addr="70000288")

@@ -94,6 +94,7 @@ LAYOUTS = {
     "bind_receiver": _BIND, "submit_sm_resp": (("message_id", "c"),), "deliver_sm_resp": (("message_id", "c"),),
     "bind_transceiver_resp": (("system_id", "c"),), "bind_transmitter_resp": (("system_id", "c"),),
     "bind_receiver_resp": (("system_id", "c"),),
+    "data_sm": (*_MESSAGE[:8], ("registered_delivery", "B"), ("data_coding", "B")),
 }  # fmt: skip
 
 # Receipt states (stat: text, message_state TLV): delivered, final, nearest TP-ST (TS 23.040 9.2.3.15).
@@ -309,13 +310,15 @@ def is_receipt(pdu: Pdu) -> bool:
 
 def report_from(pdu: Pdu, known: Callable[[str], str | None] = lambda spelling: None, handle=None) -> DeliveryReport:
     """A receipt as a DeliveryReport. `known(spelling)` gives the id as submit_sm_resp spelled it."""
-    text = (pdu.fields.get("short_message") or pdu.tlvs.get(TAG_PAYLOAD, b"")).decode("latin-1")
+    data = pdu.fields.get("short_message") or pdu.tlvs.get(TAG_PAYLOAD, b"")
+    text = decode_text(data, 8) if pdu.fields.get("data_coding") == 8 else data.decode("latin-1")
     words = receipt_fields(text)
     ids = [spelling for spelling in (tlv_text(pdu, TAG_RECEIPTED_ID), words.get("id", "")) if spelling]
     spellings = list(dict.fromkeys(spelling for raw in ids for spelling in id_spellings(raw)))
     reference = next((known(spelling) for spelling in spellings if known(spelling)), ids[0] if ids else "")
     state = MESSAGE_STATES.get(tlv_int(pdu, TAG_MESSAGE_STATE), words.get("stat", "").upper())
-    delivered, final, status = STATES.get(state, (False, True, None))
+    # A state we cannot read fails nothing: the message stays pending until a receipt says more.
+    delivered, final, status = STATES.get(state, (False, False, None))
     if pdu.fields.get("esm_class", 0) & 0x3C == 0x20:  # an intermediate notification
         final = False
     source = pdu.fields.get("source_addr", "")
@@ -411,7 +414,7 @@ class SmppTransport(Transport):
         self._sequence = 0
         self._answers: dict[int, Pdu | None] = {}  # our requests' sequence numbers -> their answer
         self._in_flight = 0
-        self._received: dict[tuple[int, int], Event] = {}  # handle -> event, until settled
+        self._received: dict[tuple, Event] = {}  # handle (session, sequence, answer) -> event, until settled
         self._fresh: collections.deque[Event] = collections.deque()  # not yet given by events()
         self._ids: dict[str, str] = {}  # lower-case id -> as submit_sm_resp gave it (the latest ones)
         self._ids_order: collections.deque[str] = collections.deque()
@@ -580,8 +583,8 @@ class SmppTransport(Transport):
             return
         if pdu.command == "enquire_link":
             self._send_quietly(encode_pdu("enquire_link_resp", pdu.sequence), generation)
-        elif pdu.command == "deliver_sm":
-            handle = (generation, pdu.sequence)
+        elif pdu.command in ("deliver_sm", "data_sm"):  # some SMSCs deliver with data_sm
+            handle = (generation, pdu.sequence, f"{pdu.command}_resp")
             event = event_from(pdu, self.default_alphabet, self._known, handle)
             with self._lock:
                 if generation == self._generation:
@@ -631,8 +634,8 @@ class SmppTransport(Transport):
             with self._lock:
                 if self._received.pop(event.handle, None) is None:
                     continue  # from an earlier session: the SMSC will deliver it again
-            generation, sequence = event.handle
-            self._send_quietly(encode_pdu("deliver_sm_resp", sequence, message_id=""), generation)
+            generation, sequence, answer = event.handle
+            self._send_quietly(encode_pdu(answer, sequence, message_id=""), generation)
 
     # Sending ------------------------------------------------------------------------------
     def parts(self, phone: str, text: str) -> int:
