@@ -39,6 +39,9 @@ class Report:
     final: bool
     recipient: str = ""
     submitted_at: datetime.datetime | None = None  # TP-SCTS: when the service centre took the message
+    # Other spellings of the reference (an SMSC's id in hexadecimal and in decimal), tried in turn.
+    alternatives: tuple[str, ...] = ()
+    whole_message: bool = False  # about every part of the message (the line split it itself)
 
 
 def _subscriber_digits(number: str) -> str:
@@ -74,14 +77,23 @@ def delivery_reports_record(*, modem, reports: list[Report], now) -> set[int]:
         by_status.setdefault(report.status, []).append(part_id)
     for status, part_ids in by_status.items():
         SentPart.objects.filter(pk__in=part_ids, reported_at__isnull=True).update(report_status=status, reported_at=now)
+    whole: dict[int, list[int]] = {}
+    for _part_id, message_id, report in matched:
+        if report.whole_message:
+            whole.setdefault(report.status, []).append(message_id)
+    for status, message_ids in whole.items():
+        SentPart.objects.filter(message_id__in=message_ids, reported_at__isnull=True).update(
+            report_status=status, reported_at=now
+        )
     messages = {message_id for _part, message_id, _report in matched}
     _settle(messages, now)
     return messages
 
 
 def _match_by_reference(modem, reports: list[Report], now) -> tuple[list, list[Report]]:
+    spellings = {reference for r in reports for reference in (r.reference, *r.alternatives) if reference}
     candidates = (
-        SentPart.objects.filter(modem=modem, reference__in={r.reference for r in reports}, reported_at__isnull=True)
+        SentPart.objects.filter(modem=modem, reference__in=spellings, reported_at__isnull=True)
         .filter(sent_at__gte=now - REFERENCE_WINDOW)
         .order_by("-sent_at", "-id")
         .values_list("id", "message_id", "reference", "message__phone")
@@ -91,13 +103,16 @@ def _match_by_reference(modem, reports: list[Report], now) -> tuple[list, list[R
         newest.setdefault(reference, []).append((part_id, message_id, phone))
     matched, unmatched = [], []
     for report in reports:
-        # The newest unreported part with this reference, sent to the reported number.
-        parts = [part for part in newest.get(report.reference, []) if _same_number(part[2], report.recipient)]
-        if not parts:
+        # The newest unreported part with this reference (or another spelling of it), sent to the
+        # reported number.
+        for reference in (report.reference, *report.alternatives):
+            parts = [part for part in newest.get(reference, []) if _same_number(part[2], report.recipient)]
+            if parts:
+                newest[reference].remove(parts[0])
+                matched.append((parts[0][0], parts[0][1], report))
+                break
+        else:
             unmatched.append(report)
-            continue
-        newest[report.reference].remove(parts[0])
-        matched.append((parts[0][0], parts[0][1], report))
     return matched, unmatched
 
 

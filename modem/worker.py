@@ -507,12 +507,13 @@ class Worker:
         )
 
     def send_window(self) -> bool:
-        """A batch of the claimed messages through a line with several in flight (SMPP): all
-        marked handed in one commit, submitted with the line's window, their fates written
-        together. A kill mid-batch leaves them handed: UNKNOWN, never sent twice."""
+        """A window's worth of the claimed messages through a line with several in flight (SMPP):
+        all marked handed in one commit, submitted together, their fates written together. A kill
+        meanwhile leaves them handed: UNKNOWN, never sent twice."""
         batch: list[tuple[OutgoingMessage, int]] = []
         planned = 0
-        while self._claimed:
+        # One window at a time: a kill leaves at most a window's messages in doubt.
+        while self._claimed and len(batch) < self.line.capabilities.window:
             message = self._claimed[0]
             try:
                 parts = self.line.parts(message.phone, message.text)
@@ -753,7 +754,14 @@ class Worker:
             # Recorded in batches (one per part sent adds up), before take() settles them.
             self._reports.append(
                 delivery.Report(
-                    event.reference, event.status, event.delivered, event.final, event.recipient, event.submitted_at
+                    event.reference,
+                    event.status,
+                    event.delivered,
+                    event.final,
+                    event.recipient,
+                    event.submitted_at,
+                    event.alternatives,
+                    event.whole_message,
                 )
             )
         elif isinstance(event, Unreadable):

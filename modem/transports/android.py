@@ -432,7 +432,7 @@ class AndroidTransport(Transport):
             return DeliveryReport(ident, None, False, False, recipient=recipient, handle=handle)
         delivered = state == "Delivered"
         status = 0 if delivered else FAILED_REPORT_STATUS
-        return DeliveryReport(ident, status, delivered, True, recipient=recipient, handle=handle)
+        return DeliveryReport(ident, status, delivered, True, recipient=recipient, handle=handle, whole_message=True)
 
     # The webhook listener -------------------------------------------------------------------------
     def _listen(self) -> None:

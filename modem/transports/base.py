@@ -182,6 +182,9 @@ class DeliveryReport:
     # Other spellings of the same reference, tried when `reference` matches no part: an SMSC may
     # give a message id in hexadecimal when it takes the message and in decimal in its receipt.
     alternatives: tuple[str, ...] = ()
+    # The report covers every part of the message (a line that split the text itself and reports
+    # on the whole message: an Android phone, an SMSC given the text whole).
+    whole_message: bool = False
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,13 @@ class SimulatedPhone:
         with self._lock:
             return [delivery.event for delivery in self._deliveries]
 
+    def wait_sent(self, timeout: float = 5.0) -> None:
+        """Until the phone has handed every message it took to the network (or failed it)."""
+        self.wait_until(
+            lambda: all(message.state not in ("Pending", "Processed") for message in self._phone.outgoing.values()),
+            timeout,
+        )
+
     def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         with self._changed:
             if not self._changed.wait_for(predicate, timeout):
