@@ -11,7 +11,8 @@ in between leaves them unacknowledged and the SMSC delivers them again after the
 Sending: GSM-7 (data_coding 0) when the text fits GSM 03.38 and the account's default alphabet,
 else UCS-2 (8). Long texts are split here with an 8-bit-reference UDH (esm_class 0x40), or sent
 whole in message_payload for the SMSC to split (`long_messages="payload"`: one reference). Up to
-`window` submit_sm wait for their answers at once.
+`window` submit_sm wait for their answers at once. Messages from phones come as deliver_sm (or
+data_sm, from some SMSCs), their parts joined by the worker from the UDH or the sar_* TLVs.
 
 Longer than 500 lines on purpose: the PDU reader, the texts and the receipts are shared with
 the simulated SMSC (which may import this module, never the reverse), and the transport's
@@ -64,7 +65,6 @@ logger = logging.getLogger("smsmotor.modem")
 
 HEADER = struct.Struct(">LLLL")
 MAX_PDU = 70_000  # message_payload may carry 64 KB
-GENERIC_NACK = 0x80000000
 RESPONSE = 0x80000000
 ROK, RINVPASWD, RINVSYSID, RMSGQFUL, RTHROTTLED = 0x00, 0x0E, 0x0F, 0x14, 0x58
 RINVCMDID = 0x03
@@ -191,8 +191,8 @@ def parse_pdu(data: bytes) -> Pdu:
         tag, size = struct.unpack_from(">HH", body, pos)
         pdu.tlvs[tag] = body[pos + 4 : pos + 4 + size]
         pos += 4 + size
-    if pos < len(body) and LAYOUTS.get(command):
-        raise PduMalformed(f"{len(body) - pos} octets after the last TLV")
+    # A TLV cut short keeps what arrived, and a few stray octets after the last one are ignored:
+    # refusing the PDU would make the SMSC deliver the same message again and again.
     return pdu
 
 

@@ -374,6 +374,7 @@ class SimulatedSmsc:
         with contextlib.suppress(OSError):
             session.sock.shutdown(socket.SHUT_RDWR)
         session.sock.close()
+        self._push()  # an ESME may have bound again before this session was seen to end
 
     # Plumbing -------------------------------------------------------------------------------
     def _next(self, session: Session) -> int:
