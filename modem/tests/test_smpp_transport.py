@@ -287,7 +287,7 @@ class SmppRefusalTestCase(SmppTestCase):
         results = line.submit_window(batch, on_handed=nothing)
         self.assertTrue(all(isinstance(result, SubmitFailed) and result.reconnect for result in results))
         self.assertEqual([result.refused for result in results], [False] * 10 + [True] * 20)
-        self.assertEqual({result.kind for result in results[10:]}, {ErrorKind.TRANSIENT})
+        self.assertEqual({result.kind for result in results[10:]}, {ErrorKind.MODEM})  # queued again at once
         self.assertEqual(self.smsc.received_pdus["submit_sm"], 10)  # never more than the window
         with self.assertRaises(TransportError):
             line.events()  # the worker reconnects
@@ -316,6 +316,10 @@ class SmppRefusalTestCase(SmppTestCase):
         self.smsc.replug()
         line.open()
         self.assertEqual(len(self.send(line, "Hola")), 1)
+        for _ in range(2):  # unplugged again at once, with no client left blocked in accept: same port
+            self.smsc.unplug()
+            self.assertEqual(self.smsc.replug()[1], line.port)
+        line.open()
 
     def test_it_unbinds_when_closing(self):
         line = self.opened()

@@ -717,7 +717,8 @@ class SmppTransport(Transport):
                 )
                 messages.append(_Message([], failure=failure))
         if self._broken:
-            not_connected = {"refused": True, "kind": ErrorKind.TRANSIENT, "reconnect": True}
+            # The line failed, not the message: MODEM puts it back in the queue at once (TRANSIENT would delay it).
+            not_connected = {"refused": True, "kind": ErrorKind.MODEM, "reconnect": True}
             return [m.failure or SubmitFailed(NOT_CONNECTED, self._broken, **not_connected) for m in messages]
         on_handed()
         owners: dict[int, tuple[_Message, int]] = {}
@@ -822,7 +823,7 @@ class SmppTransport(Transport):
         if throttled and not self._broken:
             retry = {"kind": ErrorKind.TRANSIENT, "retry_after": self._backoff, "references": answered}
             return SubmitFailed(THROTTLED, "not sent: the SMSC throttled this batch", refused=True, **retry)
-        return SubmitFailed(NOT_CONNECTED, self._broken or "", refused=True, **{**lost, "kind": ErrorKind.TRANSIENT})
+        return SubmitFailed(NOT_CONNECTED, self._broken or "", refused=True, **lost)  # never written: queued again
 
 
 def _capacity(gsm: bool) -> tuple[int, int]:

@@ -135,6 +135,9 @@ class SimulatedSmsc:
             listener, self._listener = self._listener, None
             sessions = list(self._sessions)
         if listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone leaves the port listening.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
         for session in sessions:
             self._drop(session)
