@@ -5,11 +5,13 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
+from simulators.android import SimulatedPhone
 from simulators.control import ControlServer
 from simulators.hilink import SimulatedStick
 from simulators.profiles import PROFILES
 from simulators.settings import NO_CREDIT_CODE, SIM_STATES
 from simulators.simulator import SimulatedModem
+from simulators.smsc import SimulatedSmsc
 
 PROFILE_HELP = "; ".join(f"{name}: {profile.family} {profile.models}" for name, profile in PROFILES.items())
 
@@ -18,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Run a simulated USB GSM modem or phone (one of the --profile families) on a pseudo-terminal "
         "until SIGTERM/Ctrl+C. Prints the device on the first line; --link makes a stable path to it. "
-        "With --hilink, a simulated Huawei HiLink LTE stick on a loopback port instead (prints its URL)."
+        "With --hilink, a simulated Huawei HiLink LTE stick on a loopback port instead (prints its URL); with "
+        "--android, a phone running SMS Gateway for Android; with --smsc, an operator's SMPP server."
     )
     requires_system_checks = []  # it touches neither the database nor the apps
 
@@ -50,10 +53,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--http-port", type=int, default=0, help="With --hilink: the port (default: a free one)")
         parser.add_argument("--password", help="With --hilink: the stick's web password (default: none)")
+        parser.add_argument("--android", action="store_true", help="An Android phone (SMS Gateway app) instead")
+        parser.add_argument("--smsc", action="store_true", help="An SMPP server (SMSC) instead")
+        parser.add_argument(
+            "--per-minute", type=int, default=30, help="With --android: SMS per minute the phone sends (Android: 30)"
+        )
+        parser.add_argument("--smpp-port", type=int, default=0, help="With --smsc: the port (default: a free one)")
 
     def handle(self, *args, **opts):
         if opts["hilink"]:
             return self.serve_hilink(opts)
+        if opts["android"]:
+            return self.serve_android(opts)
+        if opts["smsc"]:
+            return self.serve_smsc(opts)
         try:
             modem = SimulatedModem(
                 latency=0.0 if opts["zero_latency"] else opts["latency"],
@@ -107,6 +120,30 @@ class Command(BaseCommand):
             f", control socket {opts['control']}" if control else ""
         )
         self.serve_until_signal(stick, control, url, description)
+
+    def serve_android(self, opts):
+        """A phone running SMS Gateway for Android: user "sms", password --password (default "clave")."""
+        self.catch_signals()
+        latency = 0.0 if opts["zero_latency"] else opts["latency"]
+        try:
+            phone = SimulatedPhone(
+                seed=opts["seed"], latency=latency, password=opts["password"] or "clave", per_minute=opts["per_minute"]
+            )
+            url = phone.start(port=opts["http_port"])
+        except (ValueError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.serve_until_signal(phone, None, url, f"Simulated Android phone at {url} (user sms)")
+
+    def serve_smsc(self, opts):
+        """An SMPP 3.4 server for the account "smsmotor", password --password (default "clave")."""
+        self.catch_signals()
+        latency = 0.0 if opts["zero_latency"] else opts["latency"]
+        try:
+            smsc = SimulatedSmsc(password=opts["password"] or "clave", latency=latency, report_delay=latency)
+            host, port = smsc.start(port=opts["smpp_port"])
+        except (ValueError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.serve_until_signal(smsc, None, f"{host}:{port}", f"Simulated SMSC at {host}:{port} (system_id smsmotor)")
 
     def serve_until_signal(self, simulator, control, first_line, description):
         """Say where the simulator is and serve until SIGTERM/Ctrl+C; then stop it and its control socket."""
