@@ -1,9 +1,11 @@
-"""The mixed run: two GSM modems and one HiLink stick share one queue of 3 000 messages, their
-run_modem workers killed with SIGKILL at random and started again, until the queue is empty.
+"""The mixed run: two GSM modems, a HiLink stick, an Android phone and an SMPP account share one
+queue of 3 000 messages, their run_modem workers killed with SIGKILL at random and started again,
+until the queue is empty.
 
-Whatever was killed when, every message ends exactly once: the three simulated networks together
+Whatever was killed when, every message ends exactly once: the simulated networks together
 received each text at most once; a message SENT or DELIVERED is there exactly once; one never
-handed is not left QUEUED or SENDING; only a message handed when a kill came may be UNKNOWN.
+handed is not left QUEUED or SENDING; only a message handed when a kill came may be UNKNOWN (on
+the SMPP account, up to a window of ten in flight).
 Runs on SQLite and on MariaDB (scripts/test.sh).
 """
 
@@ -23,7 +25,7 @@ from messaging.models import MessagingSettings, OutgoingMessage
 from modem.at import pdu
 from modem.models import Modem
 from tests.processes import manage, stop
-from tests.test_transports import AtLine, HiLinkLine, joined
+from tests.test_transports import AndroidLine, AtLine, HiLinkLine, SmppLine, joined
 
 ARTIFACTS = Path(os.environ["TEST_ARTIFACTS"])
 COUNT = 3000
@@ -34,10 +36,14 @@ class MixedLinesTestCase(TransactionTestCase):
         MessagingSettings.objects.update_or_create(
             pk=1, defaults={"window_start": datetime.time(0), "window_end": datetime.time(0)}
         )
+        # Each line at 15-30 messages a second: the queue lasts long enough for every one to be
+        # killed a few times.
         self.lines = {
-            "at1": AtLine(Path(tempfile.mkdtemp(prefix="mixed-")), latency=0.01),
-            "at2": AtLine(Path(tempfile.mkdtemp(prefix="mixed-")), latency=0.01),
-            "stick": HiLinkLine(Path(tempfile.mkdtemp(prefix="mixed-")), answer_delay=0.01),
+            "at1": AtLine(Path(tempfile.mkdtemp(prefix="mixed-")), latency=0.03),
+            "at2": AtLine(Path(tempfile.mkdtemp(prefix="mixed-")), latency=0.03),
+            "stick": HiLinkLine(Path(tempfile.mkdtemp(prefix="mixed-")), answer_delay=0.03),
+            "phone": AndroidLine(Path(tempfile.mkdtemp(prefix="mixed-")), latency=0.03),
+            "smpp": SmppLine(Path(tempfile.mkdtemp(prefix="mixed-")), latency=0.5),
         }
         for name, line in self.lines.items():
             self.addCleanup(line.stop)
@@ -52,7 +58,7 @@ class MixedLinesTestCase(TransactionTestCase):
         self.processes.append(process)
         return process
 
-    def test_three_lines_of_two_kinds_killed_at_random_send_each_message_exactly_once(self):
+    def test_five_lines_of_four_kinds_killed_at_random_send_each_message_exactly_once(self):
         texts = {}
         for i in range(COUNT):
             text = f"Cuota {i:04d}: su pago vence hoy."
@@ -66,7 +72,7 @@ class MixedLinesTestCase(TransactionTestCase):
         running = {name: self.worker(name) for name in self.lines}
         rng = random.Random(os.getpid())
         kills = Counter()
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 400
         while OutgoingMessage.objects.filter(status=S.QUEUED).exists() and time.monotonic() < deadline:
             time.sleep(rng.uniform(0.5, 2.0))
             name = rng.choice(list(self.lines))
@@ -78,7 +84,7 @@ class MixedLinesTestCase(TransactionTestCase):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         finals = [self.worker(name, "--exit-when-idle") for name in self.lines]
-        self.assertEqual([process.wait(240) for process in finals], [0, 0, 0])
+        self.assertEqual([process.wait(240) for process in finals], [0] * len(self.lines))
         self.assertGreaterEqual(min(kills[name] for name in self.lines), 2, f"every line killed: {kills}")
 
         received = Counter()
@@ -103,5 +109,6 @@ class MixedLinesTestCase(TransactionTestCase):
                 wrong.append((text[:12], status))
         totals = Counter(states.values())
         self.assertEqual(wrong[:5], [], f"{len(wrong)} messages the networks contradict; {totals}")
-        self.assertLessEqual(totals[S.UNKNOWN], 2 * sum(kills.values()), "at most a message or two in doubt per kill")
+        in_doubt = 2 * sum(kills.values()) + (self.lines["smpp"].fields()["window"] - 2) * kills["smpp"]
+        self.assertLessEqual(totals[S.UNKNOWN], in_doubt, "at most what was in flight, per kill")
         print(f"mixed run: kills {dict(kills)}, sent per line {by_line}, states {dict(totals)}")

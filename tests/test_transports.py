@@ -469,7 +469,7 @@ class KillTestCase(TransactionTestCase):
         self.run_kills(line)
 
     def test_smpp_account(self):
-        # Each answer takes 40 ms, ten in flight: the queue lasts several kills.
-        line = SmppLine(Path(tempfile.mkdtemp(prefix="kill-")), latency=0.04)
+        # Each answer takes 0.6 s, ten in flight: the queue lasts several kills.
+        line = SmppLine(Path(tempfile.mkdtemp(prefix="kill-")), latency=0.6)
         self.addCleanup(line.stop)
         self.run_kills(line, window_kills=True)
