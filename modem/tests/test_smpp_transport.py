@@ -201,6 +201,13 @@ class SmppSendingTestCase(SmppTestCase):
         # One at a time, 200 answers 20 ms apart would take 4 s; ten in flight take about 0.4 s.
         self.assertLess(elapsed, 2.0)
 
+    def test_it_keeps_to_the_accounts_rate(self):
+        line = self.opened(per_second=50)
+        started = time.monotonic()
+        results = line.submit_window([Outgoing(NUMBER, f"Mensaje {i}") for i in range(11)], on_handed=nothing)
+        self.assertTrue(all(isinstance(result, list) for result in results))
+        self.assertGreaterEqual(time.monotonic() - started, 0.19)  # ten gaps of 20 ms
+
     def test_it_sends_hundreds_of_messages_a_second_without_latency(self):
         line = self.opened(window=50)
         batch = [Outgoing(f"+591700{i:05d}", f"Mensaje numero {i}") for i in range(1000)]
@@ -401,6 +408,16 @@ class SmppReceivingTestCase(SmppTestCase):
         self.assertEqual(again.text, "No me pierdas")
         line.settle([again])
         self.smsc.wait_until(lambda: self.smsc.owed == 0)
+
+    def test_a_receipt_as_another_smsc_writes_it_arrives_on_the_live_session(self):
+        line = self.opened()
+        text = "id:0870928761 sub:001 dlvrd:001 submit date:1610191112 done date:1610191112 stat:EXPIRED err:000 text:"
+        self.smsc.inject_pdu(source_addr="59170000288", source_addr_ton=1, esm_class=0x04, short_message=text.encode())
+        (report,) = self.wait_for_events(line, 1)
+        self.assertEqual(
+            (report.reference, report.delivered, report.final, report.status), ("0870928761", False, True, 0x46)
+        )
+        self.assertIn("33E95179", report.alternatives)
 
     def test_it_keeps_the_link_alive_both_ways(self):
         line = self.opened(enquire_seconds=0.2)
