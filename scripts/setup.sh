@@ -20,6 +20,7 @@ fi
 packages=(libmariadb-dev pkg-config build-essential gettext python3-dev python3-venv)
 if $dev; then
   packages+=(chromium chromium-driver)
+  packages+=(kannel)  # Kannel's bearerbox and smsbox: a real SMPP client for the simulated SMSC's interop test
   command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || packages+=(mariadb-server)
   command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)  # django-q's Redis broker test
 fi

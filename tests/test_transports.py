@@ -195,6 +195,8 @@ class SmppLine:
 
     kind = TransportKind.SMPP
 
+    long_messages = "udh"
+
     def __init__(self, folder: Path, latency: float = 0.0):
         self.sim = SimulatedSmsc(latency=latency, report_delay=0.05)
         self.host, self.port = self.sim.start()
@@ -206,6 +208,7 @@ class SmppLine:
             "username": "smsmotor",
             "password": "clave",
             "window": 10,
+            "long_messages": self.long_messages,
             "command_timeout": 5,
         }
 
@@ -232,6 +235,13 @@ class SmppLine:
 
     def stop(self) -> None:
         self.sim.stop()
+
+
+class SmppPayloadLine(SmppLine):
+    """The same account, giving long texts whole (message_payload): the SMSC splits them and
+    sends one receipt for the whole message."""
+
+    long_messages = "payload"
 
 
 class Behaviour:
@@ -366,6 +376,10 @@ class AndroidBehaviourTestCase(Behaviour, TransactionTestCase):
 
 class SmppBehaviourTestCase(Behaviour, TransactionTestCase):
     line_class = SmppLine
+
+
+class SmppPayloadBehaviourTestCase(Behaviour, TransactionTestCase):
+    line_class = SmppPayloadLine
 
 
 class RoutingAcrossKindsTestCase(TransactionTestCase):

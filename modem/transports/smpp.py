@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import logging
 import re
 import select
@@ -361,6 +362,7 @@ class _Message:
     failure: SubmitFailed | None = None  # it could not be planned: never written
     states: list = field(default_factory=list)  # per part: None, WAITING, REFUSED or its message_id
     refusal: SubmitFailed | None = None
+    segments: int = 0  # the SMS it makes on the air (more than its parts when the SMSC splits it)
 
     def __post_init__(self) -> None:
         self.states = [None] * len(self.parts)
@@ -586,6 +588,8 @@ class SmppTransport(Transport):
         elif pdu.command in ("deliver_sm", "data_sm"):  # some SMSCs deliver with data_sm
             handle = (generation, pdu.sequence, f"{pdu.command}_resp")
             event = event_from(pdu, self.default_alphabet, self._known, handle)
+            if isinstance(event, DeliveryReport) and self.long_messages == "payload":
+                event = dataclasses.replace(event, whole_message=True)  # about every SMS of the message
             with self._lock:
                 if generation == self._generation:
                     self._received[handle] = event
@@ -710,7 +714,7 @@ class SmppTransport(Transport):
         messages = []
         for item in batch:
             try:
-                messages.append(_Message(self._plan(item.phone, item.text)))
+                messages.append(_Message(self._plan(item.phone, item.text), segments=self.parts(item.phone, item.text)))
             except Unencodable as error:
                 failure = SubmitFailed(
                     error.reason, error.detail, refused=True, kind=ErrorKind.PERMANENT, **error.params
@@ -812,6 +816,8 @@ class SmppTransport(Transport):
         if len(answered) == len(message.parts):
             if not throttled:
                 self._backoff = 0.0
+            if message.segments > len(answered):  # given whole in message_payload: the SMSC splits it
+                return answered + [""] * (message.segments - len(answered))
             return answered
         lost = {"kind": ErrorKind.MODEM, "reconnect": True, "references": answered}
         if WAITING in message.states:  # written, never answered: it may have gone
