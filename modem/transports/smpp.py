@@ -685,7 +685,7 @@ class SmppTransport(Transport):
         if len(chunks) == 1:
             return [{**base, "esm_class": 0, "short_message": self._octets(chunks[0], gsm)}]
         if len(chunks) > 255:
-            raise Unencodable(gettext_noop("The message is too long: %(parts)d parts."), parts=len(chunks))
+            raise Unencodable(gettext_noop("The message is too long: over 255 parts."), str(len(chunks)))
         self._concat_reference = (self._concat_reference + 1) % 256
         parts = []
         for sequence, chunk in enumerate(chunks, start=1):
