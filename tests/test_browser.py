@@ -10,6 +10,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
@@ -228,6 +229,88 @@ class BrowserTestCase(StaticLiveServerTestCase):
         expect(row).to_contain_text("Listo")
         expect(row).to_contain_text("VIVA")
         self.shoot("admin-modem-hilink")
+
+    def run_worker(self, name: str) -> None:
+        import threading
+
+        from modem.worker import Worker
+
+        worker = Worker(modem=Modem.objects.get(name=name))
+        thread = threading.Thread(target=worker.run)
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        self.addCleanup(worker.stop)
+
+    def wait_for_row(self, name: str, text: str):
+        row = self.page.locator("tr", has_text=name)
+        for _ in range(40):
+            self.page.reload()
+            if row.locator("td", has_text=text).count():
+                break
+            self.page.wait_for_timeout(250)
+        return row
+
+    def test_an_administrator_adds_an_smpp_account_and_an_android_phone(self):
+        from simulators.android import SimulatedPhone
+        from simulators.smsc import SimulatedSmsc
+
+        smsc = SimulatedSmsc(system_id="oficina", password="secreta")
+        host, port = smsc.start()
+        self.addCleanup(smsc.stop)
+        self.log_in("admin")
+        self.page.goto(self.live_server_url + "/modem/new/")
+        self.page.select_option("select[name=transport]", "SMPP")
+        expect(self.page.locator("input[name=port]")).to_be_hidden()
+        expect(self.page.locator("input[name=sender]")).to_be_visible()
+        expect(self.page.locator("input[name=webhook_listen]")).to_be_hidden()
+        self.page.fill("input[name=name]", "Agregador")
+        self.page.fill("input[name=url]", f"{host}:puerto")
+        self.page.fill("input[name=username]", "")
+        self.page.click("button:has-text('Guardar')")
+        # A bad server and no user: both said in Spanish, nothing saved.
+        expect(self.page.locator(".invalid-feedback").first).to_contain_text("equipo:puerto")
+        expect(self.page.locator("main")).to_contain_text("necesita su usuario (system_id)")
+        self.assertFalse(Modem.objects.filter(name="Agregador").exists())
+        self.page.fill("input[name=url]", f"smpp://{host}:{port}")
+        self.page.fill("input[name=username]", "oficina")
+        self.page.fill("input[name=password]", "secreta")
+        self.page.fill("input[name=sender]", "COBRANZAS")
+        self.page.click("button:has-text('Guardar')")
+        expect(self.page.locator(".alert-success")).to_contain_text("Agregador")
+        saved = Modem.objects.get(name="Agregador")
+        self.assertEqual((saved.url, saved.username, saved.password), (f"{host}:{port}", "oficina", "secreta"))
+        with connection.cursor() as cursor:  # the password is stored encrypted, never as typed
+            cursor.execute("SELECT password FROM modem_modem WHERE name = %s", ["Agregador"])
+            self.assertNotIn("secreta", cursor.fetchone()[0])
+        self.run_worker("Agregador")
+        row = self.wait_for_row("Agregador", "Listo")
+        expect(row).to_contain_text("Cuenta SMPP")
+        expect(row).to_contain_text("Listo")
+        self.shoot("admin-modem-smpp")
+
+        phone = SimulatedPhone(password="clave")
+        url = phone.start().rstrip("/")
+        self.addCleanup(phone.stop)
+        self.page.goto(self.live_server_url + "/modem/new/")
+        self.page.select_option("select[name=transport]", "ANDROID")
+        expect(self.page.locator("input[name=webhook_listen]")).to_be_visible()
+        expect(self.page.locator("input[name=sender]")).to_be_hidden()
+        self.page.fill("input[name=name]", "Celular caja")
+        self.page.fill("input[name=url]", url)
+        self.page.fill("input[name=username]", "sms")
+        self.page.fill("input[name=password]", "clave")
+        self.page.fill("input[name=webhook_url]", "http://192.168.1.5:8091/")
+        self.page.click("button:has-text('Guardar')")
+        expect(self.page.locator(".invalid-feedback").first).to_contain_text("solo llama a direcciones https://")
+        self.page.fill("input[name=webhook_url]", "")
+        self.page.fill("input[name=password]", "clave")  # a password is never sent back to the page
+        self.page.click("button:has-text('Guardar')")
+        expect(self.page.locator(".alert-success")).to_contain_text("Celular caja")
+        self.run_worker("Celular caja")
+        row = self.wait_for_row("Celular caja", "Listo")
+        expect(row).to_contain_text("Celular Android")
+        expect(row).to_contain_text("Listo")
+        self.shoot("admin-modem-android")
 
     def test_an_operator_loads_an_excel_file_after_its_preview(self):
         from loads.excel import example_workbook

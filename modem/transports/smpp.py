@@ -455,7 +455,7 @@ class SmppTransport(Transport):
         )
         self._reader.start()
         return LineStatus(
-            manufacturer="SMPP", model="SMPP 3.4", operator=answer.fields.get("system_id") or self.system_id,
+            manufacturer="SMPP 3.4", model="", operator=answer.fields.get("system_id") or self.system_id,
             signal=self.signal(), where=self.where,
         )  # fmt: skip
 
