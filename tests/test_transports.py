@@ -229,6 +229,9 @@ class SmppLine:
 
     def unplug(self) -> None:
         self.sim.unplug()
+        # The session's end reaches the line's reader thread a moment later; a submit_sm written in
+        # between meets a closed peer, which the line cannot tell from a lost answer (UNKNOWN).
+        time.sleep(0.2)
 
     def replug(self) -> None:
         self.sim.replug()

@@ -51,7 +51,12 @@ logger = logging.getLogger("smsmotor.modem")
 # +CMS refusals that say more about the line than about the message (no credit, barred): the
 # worker pauses the line after a few in a row instead of failing the whole queue at modem speed.
 LINE_REFUSALS = {8, 10, 21, 69}
-REPORTS_READ_EVERY = 1.0  # seconds: reports announced in the modem's memory are read together
+# Reports announced in the modem's memory are read together: when the line is idle, else between
+# two sends once this many wait (at most once a second) or the oldest has waited this long. Each
+# listing is a round trip to the modem that delays the next send.
+REPORTS_READ_AT = 10
+REPORTS_READ_EVERY = 1.0
+REPORTS_READ_WITHIN = 30.0
 
 ACKNOWLEDGE = "ack"  # a handle: +CNMA once saved
 DELETE = "delete"  # a handle: (DELETE, index, storage), AT+CMGD once saved
@@ -84,7 +89,8 @@ class AtTransport(Transport):
         self.manufacturer = ""  # the brand: some error codes mean different things on each
         self.capabilities = Capabilities(delivery_reports=True, ussd=True, calls=True)
         self._planned: tuple[str, str, list[pdu.SubmitPdu]] | None = None
-        self._reports_waiting = False
+        self._reports_waiting = 0
+        self._reports_first_at = 0.0
         self._reports_read_at = 0.0
 
     # Connection ---------------------------------------------------------------------------
@@ -192,15 +198,24 @@ class AtTransport(Transport):
             except CommandError as error:
                 # e.g. +CMTI for a position already read and deleted: nothing to do.
                 logger.warning("Modem on %s: could not handle %r: %s", self.port, event, error)
-        # Reports announced in memory: read now when the caller has time to wait (idle), else at
-        # most once a second (between sends at full speed).
-        if self._reports_waiting and (timeout or time.monotonic() - self._reports_read_at >= REPORTS_READ_EVERY):
+        # Reports announced in memory: read now when the caller has time to wait (idle), else (between
+        # sends at full speed) once enough wait or the oldest has waited long enough.
+        if self._reports_waiting and (
+            timeout
+            or (
+                self._reports_waiting >= REPORTS_READ_AT
+                and time.monotonic() - self._reports_read_at >= REPORTS_READ_EVERY
+            )
+            or time.monotonic() - self._reports_first_at >= REPORTS_READ_WITHIN
+        ):
             events.extend(self.stored())
         return events
 
     def _event(self, event) -> list[Event]:
         if isinstance(event, ReportStored):
-            self._reports_waiting = True  # read with the others: one listing, one deletion
+            if not self._reports_waiting:
+                self._reports_first_at = time.monotonic()
+            self._reports_waiting += 1  # read with the others: one listing, one deletion
         elif isinstance(event, NewMessage):
             stored = self.at.read_message(event.index, event.storage)
             return self._from_memory(stored) if stored is not None else []
@@ -218,7 +233,7 @@ class AtTransport(Transport):
         return []
 
     def stored(self) -> list[Event]:
-        self._reports_waiting = False
+        self._reports_waiting = 0
         self._reports_read_at = time.monotonic()
         events: list[Event] = []
         for stored in self.at.list_messages():
