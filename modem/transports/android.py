@@ -26,6 +26,9 @@ modules and its documentation; see simulators/android/__init__.py):
   `poll_seconds`. Incoming SMS have no such fallback: GET /inbox exists only in recent versions,
   without a way to mark what was read; the app keeps retrying an sms:received webhook for about
   two days, and POST /messages/inbox/export asks it to send them all again.
+
+A little over 500 lines: the webhook listener shares the transport's held events, tracked sends
+and lock, so it stays with it.
 """
 
 from __future__ import annotations
