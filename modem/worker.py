@@ -74,7 +74,8 @@ IDLE_WAIT = 0.5  # seconds of waiting for the modem when there is nothing to sen
 CLAIM_BATCH = 20  # messages claimed at once at full speed
 WINDOW_BATCH_MAX = 200  # a line with several messages in flight gets batches of up to this many
 RECALL_MAX = 200  # uncertain sends asked about at each connection (lines that keep our ids)
-RECALL_WITHIN = datetime.timedelta(days=3)
+# Only recent ones: a phone whose app was reinstalled or pruned its history answers "never got it".
+RECALL_WITHIN = datetime.timedelta(days=1)
 # Refusals that say more about the line than about the message (no credit, barred; the transport
 # says which): after a few in a row the line pauses instead of failing the whole queue at its speed.
 LINE_REFUSALS_BEFORE_PAUSE = 3

@@ -490,3 +490,56 @@ class KillTestCase(TransactionTestCase):
         line = SmppLine(Path(tempfile.mkdtemp(prefix="kill-")), latency=0.6)
         self.addCleanup(line.stop)
         self.run_kills(line, window_kills=True)
+
+
+class AndroidRecallTestCase(TransactionTestCase):
+    """A worker killed after handing a message to the phone leaves it UNKNOWN; the next one asks
+    the phone by our id (each attempt's own) instead of leaving it to a person or sending again."""
+
+    def setUp(self):
+        self.line = AndroidLine(Path(tempfile.mkdtemp(prefix="recall-")))
+        self.addCleanup(self.line.stop)
+        MessagingSettings.objects.update_or_create(
+            pk=1, defaults={"window_start": datetime.time(0), "window_end": datetime.time(0)}
+        )
+        self.modem = Modem.objects.create(name="phone", rate_per_minute=0, rate_per_day=0, **self.line.fields())
+
+    def left_in_doubt(self, phone: str, text: str, *, reached_the_phone: bool) -> OutgoingMessage:
+        """The state a SIGKILL right after the POST leaves: claimed, handed, then made UNKNOWN by recovery."""
+        from messaging.services import message_mark_handed, messages_claim, messages_recover_abandoned
+        from modem.transports.android import AndroidTransport
+
+        message = OutgoingMessage.objects.create(phone=phone, text=text, segments=1)
+        message_transition(message.pk, old=S.PENDING, new=S.QUEUED)
+        (claimed,) = messages_claim(modem=self.modem, now=timezone.now(), today=timezone.localdate())
+        self.assertTrue(message_mark_handed(claimed, now=timezone.now(), segments=1))
+        if reached_the_phone:
+            # As the killed worker's line was: its webhooks registered at the same address.
+            host, port = self.line.listen.split(":")
+            signing_key = self.line.sim.settings.signing_key
+            transport = AndroidTransport(
+                self.line.url, "sms", "clave", signing_key=signing_key, webhook_listen=(host, int(port))
+            )
+            transport.open()
+            transport.submit(phone, text, on_handed=lambda: None, ident=Worker.ident(claimed))
+            transport.close()
+        messages_recover_abandoned(modems=[self.modem])
+        self.assertEqual(OutgoingMessage.objects.get(pk=message.pk).status, S.UNKNOWN)
+        return message
+
+    def test_the_next_worker_asks_the_phone_what_became_of_messages_in_doubt(self):
+        taken = self.left_in_doubt("+59170000201", "Llegó al celular", reached_the_phone=True)
+        never = self.left_in_doubt("+59170000202", "Nunca llegó", reached_the_phone=False)
+        worker = Worker(modem=self.modem)
+        worker.connect()  # asks the phone about both
+        self.addCleanup(worker.disconnect)
+        self.assertEqual(OutgoingMessage.objects.get(pk=taken.pk).status, S.SENT, "the phone has it")
+        self.assertEqual(OutgoingMessage.objects.get(pk=never.pk).status, S.QUEUED, "the phone never got it")
+        worker.housekeeping()
+        while worker.send_one():
+            pass
+        self.assertEqual(sorted(joined(self.line.sent())), ["Llegó al celular", "Nunca llegó"], "each once")
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and OutgoingMessage.objects.exclude(status=S.DELIVERED).exists():
+            worker.take(worker.line.events(0.2))
+        self.assertEqual(set(OutgoingMessage.objects.values_list("status", flat=True)), {S.DELIVERED})
