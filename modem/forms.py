@@ -131,7 +131,7 @@ class ModemForm(forms.ModelForm):
     def clean_webhook_url(self):
         url = self.cleaned_data["webhook_url"].strip()
         if url:
-            forms.URLField().clean(url)
+            forms.URLField(assume_scheme="https").clean(url)
             if not (url.startswith("https://") or url.startswith("http://127.0.0.1")):
                 # The app refuses any other address (WebhooksService: https, or the phone itself).
                 raise forms.ValidationError(_("The app calls only https:// addresses (or http://127.0.0.1)."))
