@@ -1,0 +1,233 @@
+"""Writes of the HTTP API: keys, messages and batches, cancelling."""
+
+import datetime
+import json
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from accounts.audit import audit
+from accounts.licensing import stopped_reason
+from accounts.models import AuditAction
+from accounts.services import licence_current
+from api.auth import key_generate
+from api.errors import ApiError, error
+from api.models import ApiKey, ApiMessage
+from api.schemas import MessageIn
+from loads.models import Load, LoadType
+from loads.services import max_sms_parts, spanish_mode
+from loads.templating import with_signature
+from messaging.models import MessageStatus as S
+from messaging.models import OutgoingMessage
+from messaging.phones import normalize_phone
+from messaging.services import message_transition, messages_transition
+from modem.at import pdu
+from modem.models import Modem
+from smsmotor.texts import Text
+
+logger = logging.getLogger("smsmotor.api")
+
+BATCH_MAX = 10_000
+METADATA_MAX_BYTES = 4096
+ROUTING = {"", "auto"}  # `line` values that leave the choice to routing
+
+
+# --- Keys ------------------------------------------------------------------------------------
+
+
+def api_key_create(*, user, name: str = "", by=None) -> tuple[ApiKey, str]:
+    """A new key for `user`; the key itself is returned once and never stored."""
+    plain, prefix, hashed = key_generate()
+    key = ApiKey.objects.create(user=user, name=name[:100], prefix=prefix, hashed=hashed, created_by=by)
+    audit(
+        user=by,
+        action=AuditAction.USERS,
+        target=Text(gettext_noop("API key %(prefix)s for %(user)s created"), prefix=prefix, user=user.get_username()),
+    )
+    return key, plain
+
+
+def api_key_revoke(*, key: ApiKey, by=None) -> bool:
+    revoked = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()) == 1
+    if revoked:
+        audit(
+            user=by,
+            action=AuditAction.USERS,
+            target=Text(
+                gettext_noop("API key %(prefix)s for %(user)s revoked"), prefix=key.prefix, user=key.user.get_username()
+            ),
+        )
+    return revoked
+
+
+# --- Messages --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Planned:
+    """One message checked and ready to insert."""
+
+    phone: str
+    text: str
+    send_date: datetime.date
+    send_at: datetime.datetime | None
+    segments: int
+    encoding: str
+    fields: dict  # ApiMessage's
+
+
+@dataclass
+class Context:
+    """What every message of one request is checked against, read once."""
+
+    now: datetime.datetime
+    today: datetime.date
+    company: str
+    mode: pdu.SpanishMode
+    max_parts: int
+    _lines: set[str] | None = field(default=None)
+
+    @classmethod
+    def load(cls) -> "Context":
+        now = timezone.now()
+        today = timezone.localdate(now)
+        licence = licence_current(today)
+        if not licence.ok:
+            raise ApiError(403, [error("licence_expired", None, stopped_reason(licence))])
+        return cls(now, today, licence.company, spanish_mode(), max_sms_parts())
+
+    def line_exists(self, name: str) -> bool:
+        if self._lines is None:
+            self._lines = set(Modem.objects.values_list("name", flat=True))
+        return name in self._lines
+
+
+def message_plan(data: MessageIn, context: Context) -> Planned | list[dict]:
+    """The message to insert, or its errors (one per field)."""
+    errors = []
+    phone = text = None
+    try:
+        phone = normalize_phone(str(data.to))
+    except Exception:
+        errors.append(error("phone_invalid", "to"))
+    raw = (data.text or "").strip()
+    if not raw:
+        errors.append(error("text_empty", "text"))
+    else:
+        text = with_signature(raw, context.company)
+    send_at = data.send_at
+    if send_at is not None and timezone.is_naive(send_at):
+        send_at = timezone.make_aware(send_at)
+    send_date = timezone.localdate(send_at) if send_at else data.send_date or context.today
+    if send_date < context.today and send_at is None:
+        errors.append(error("send_date_past", "send_date"))
+    valid_until = data.valid_until
+    if valid_until is not None:
+        valid_until = timezone.make_aware(valid_until) if timezone.is_naive(valid_until) else valid_until
+        if valid_until <= context.now or (send_at is not None and valid_until <= send_at):
+            errors.append(error("valid_until_invalid", "valid_until"))
+    if not 0 <= data.priority <= 9:
+        errors.append(error("priority_invalid", "priority"))
+    for name, limit in (("client_ref", 100), ("category", 50)):
+        if len(getattr(data, name)) > limit:
+            errors.append(error("too_long", name))
+    line = data.line.strip()
+    if line not in ROUTING and not context.line_exists(line):
+        errors.append(error("line_unknown", "line"))
+    if data.metadata is not None and len(json.dumps(data.metadata)) > METADATA_MAX_BYTES:
+        errors.append(error("metadata_too_large", "metadata"))
+    planned = pdu.plan(text, context.mode) if text else None
+    if planned is not None and planned.segments > context.max_parts:
+        detail = f"({planned.segments} > {context.max_parts})"
+        errors.append(error("text_too_long", "text", detail))
+    if errors:
+        return errors
+    return Planned(
+        phone=phone,
+        text=text,
+        send_date=send_date,
+        send_at=send_at if send_at is not None and send_at > context.now else None,
+        segments=planned.segments,
+        encoding=str(planned.encoding),
+        fields={
+            "client_ref": data.client_ref,
+            "category": data.category,
+            "priority": data.priority,
+            "line": "" if line in ROUTING else line,
+            "metadata": data.metadata,
+            "send_at": send_at,
+            "valid_until": valid_until,
+            "encoding": str(planned.encoding),
+        },
+    )
+
+
+def _outgoing(planned: Planned, *, context: Context, load: Load | None) -> OutgoingMessage:
+    return OutgoingMessage(
+        phone=planned.phone,
+        text=planned.text,
+        send_date=planned.send_date,
+        status=S.QUEUED if planned.send_date <= context.today else S.PENDING,
+        segments=planned.segments,
+        loaded_at=context.now,
+        load=load,
+        # A send time later today: the worker takes a queued message once next_attempt_at has come.
+        next_attempt_at=planned.send_at,
+    )
+
+
+@transaction.atomic
+def api_message_create(*, key: ApiKey, planned: Planned, context: Context) -> OutgoingMessage:
+    message = _outgoing(planned, context=context, load=None)
+    message.save(force_insert=True)
+    message.api_row = ApiMessage.objects.create(message=message, key=key, **planned.fields)
+    return message
+
+
+@transaction.atomic
+def api_batch_create(*, key: ApiKey, planned: list[Planned], rejected: list[dict], rows: int, context: Context):
+    """One load of type API with the batch's messages (bulk inserts); the messages in order."""
+    load = Load.objects.create(
+        type=LoadType.API,
+        created_by=key.user,
+        created_at=context.now,
+        rows_read=rows,
+        messages_created=len(planned),
+        rows_rejected=len(rejected),
+        rejections=rejected[:500],
+        segments=sum(item.segments for item in planned),
+        send_date=min(item.send_date for item in planned),
+        file_name=key.prefix,
+    )
+    messages = OutgoingMessage.objects.bulk_create(
+        [_outgoing(item, context=context, load=load) for item in planned], batch_size=1000
+    )
+    ApiMessage.objects.bulk_create(
+        [ApiMessage(message_id=m.pk, key=key, **item.fields) for m, item in zip(messages, planned, strict=True)],
+        batch_size=1000,
+    )
+    audit(
+        user=key.user,
+        action=AuditAction.LOAD,
+        target=Text(gettext_noop("Load %(id)d (%(type)s)"), id=load.pk, type=Text.of_label(LoadType.API.label)),
+        detail={"messages": len(planned), "rejected": len(rejected), "file": key.prefix},
+    )
+    logger.info("API batch load %s by %s: %d messages, %d rejected", load.pk, key.prefix, len(planned), len(rejected))
+    return load, messages
+
+
+CANCELLED_BY_API = Text(gettext_noop("Cancelled through the API."))
+
+
+def api_message_cancel(*, message: OutgoingMessage) -> bool:
+    """Cancel a message not yet handed to a modem (a claimed one too: its worker's handed mark
+    then fails, so it is not sent, as with loads.services.load_cancel)."""
+    fields = {"result": str(CANCELLED_BY_API), "result_text": CANCELLED_BY_API.stored()}
+    for old in (S.PENDING, S.QUEUED):
+        if message_transition(message.pk, old=old, new=S.CANCELLED, **fields):
+            return True
+    claimed = OutgoingMessage.objects.filter(pk=message.pk, handed_at__isnull=True)
+    return messages_transition(claimed, old=[S.SENDING], new=S.CANCELLED, **fields) == 1
