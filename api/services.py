@@ -5,7 +5,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -202,13 +202,7 @@ def api_batch_create(*, key: ApiKey, planned: list[Planned], rejected: list[dict
         send_date=min(item.send_date for item in planned),
         file_name=key.prefix,
     )
-    messages = OutgoingMessage.objects.bulk_create(
-        [_outgoing(item, context=context, load=load) for item in planned], batch_size=1000
-    )
-    ApiMessage.objects.bulk_create(
-        [ApiMessage(message_id=m.pk, key=key, **item.fields) for m, item in zip(messages, planned, strict=True)],
-        batch_size=1000,
-    )
+    messages = _batch_insert(key=key, load=load, planned=planned, context=context)
     audit(
         user=key.user,
         action=AuditAction.LOAD,
@@ -217,6 +211,75 @@ def api_batch_create(*, key: ApiKey, planned: list[Planned], rejected: list[dict
     )
     logger.info("API batch load %s by %s: %d messages, %d rejected", load.pk, key.prefix, len(planned), len(rejected))
     return load, messages
+
+
+INSERT_ROWS = 500  # rows a statement: 6 000 parameters, far under SQLite's 32 766
+
+
+@dataclass(slots=True)
+class BatchMessage:
+    """A batch's message as inserted: its id and state (no model instance, see _batch_insert)."""
+
+    pk: int
+    status: str
+    send_date: datetime.date
+    planned: Planned
+
+
+def _batch_insert(*, key: ApiKey, load: Load, planned: list[Planned], context: Context) -> list[BatchMessage]:
+    """The batch's messages and their API rows, in multi-row INSERTs ... RETURNING id (SQLite
+    3.35+, MariaDB 10.5+) in the batch's order. Plain SQL because building 20 000 model
+    instances for bulk_create took three times the 1 s a 10 000-message batch may take
+    (bench/api.py)."""
+    ops = connection.ops
+    quote = ops.quote_name
+    now = ops.adapt_datetimefield_value(context.now)
+    queued, pending = S.QUEUED.value, S.PENDING.value
+    messages = [
+        BatchMessage(0, queued if item.send_date <= context.today else pending, item.send_date, item)
+        for item in planned
+    ]
+    shared = {"load_id": load.pk, "loaded_at": now, "result": "", "is_test": False, "attempts": 0}
+    columns = ["phone", "text", "send_date", "segments", "status", "next_attempt_at", *shared]
+    head = f"INSERT INTO {quote(OutgoingMessage._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    tail = list(shared.values())
+    days = {day: ops.adapt_datefield_value(day) for day in {m.send_date for m in messages}}
+    with connection.cursor() as cursor:
+        for start in range(0, len(messages), INSERT_ROWS):
+            chunk = messages[start : start + INSERT_ROWS]
+            params = []
+            for m in chunk:
+                item = m.planned
+                at = ops.adapt_datetimefield_value(item.send_at) if item.send_at else None
+                params += (item.phone, item.text, days[m.send_date], item.segments, m.status, at, *tail)
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + " RETURNING id", params)
+            for m, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                m.pk = pk
+        api_columns = ["message_id", "key_id", "client_ref", "category", "priority", "line", "metadata"]
+        api_columns += ["send_at", "valid_until", "encoding", "reported", "open"]
+        head = f"INSERT INTO {quote(ApiMessage._meta.db_table)} ({', '.join(map(quote, api_columns))}) VALUES "
+        row_sql = "(" + ", ".join(["%s"] * len(api_columns)) + ")"
+        for start in range(0, len(messages), INSERT_ROWS):
+            params = []
+            for m in messages[start : start + INSERT_ROWS]:
+                f = m.planned.fields
+                params += (
+                    m.pk,
+                    key.pk,
+                    f["client_ref"],
+                    f["category"],
+                    f["priority"],
+                    f["line"],
+                    json.dumps(f["metadata"]) if f["metadata"] is not None else None,
+                    ops.adapt_datetimefield_value(f["send_at"]) if f["send_at"] else None,
+                    ops.adapt_datetimefield_value(f["valid_until"]) if f["valid_until"] else None,
+                    f["encoding"],
+                    "",
+                    True,
+                )
+            cursor.execute(head + ", ".join([row_sql] * (len(params) // len(api_columns))), params)
+    return messages
 
 
 CANCELLED_BY_API = Text(gettext_noop("Cancelled through the API."))
