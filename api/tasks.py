@@ -1,4 +1,5 @@
-"""django-q tasks of the API: the daily cleanup of idempotency records."""
+"""django-q tasks of the API: the daily cleanup of idempotency records; webhook events and
+expiry every minute (api.webhooks.minutely)."""
 
 import datetime
 
@@ -17,6 +18,7 @@ def idempotency_cleanup(*, now: datetime.datetime | None = None) -> int:
 
 
 IDEMPOTENCY_SCHEDULE = "smsmotor: API idempotency cleanup"
+WEBHOOK_SCHEDULE = "smsmotor: API webhook events and expiry"
 
 
 def schedules_ensure(**_kwargs) -> None:
@@ -26,4 +28,8 @@ def schedules_ensure(**_kwargs) -> None:
     Schedule.objects.get_or_create(
         name=IDEMPOTENCY_SCHEDULE,
         defaults={"func": "api.tasks.idempotency_cleanup", "schedule_type": Schedule.DAILY, "repeats": -1},
+    )
+    Schedule.objects.get_or_create(
+        name=WEBHOOK_SCHEDULE,
+        defaults={"func": "api.webhooks.minutely", "schedule_type": Schedule.MINUTES, "minutes": 1, "repeats": -1},
     )

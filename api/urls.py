@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api.views import api
+from api.endpoints import api
 
 # /api/v1/... (the endpoints), /api/docs/ (Swagger UI from our static files), /api/openapi.json
 urlpatterns = [path("", api.urls)]

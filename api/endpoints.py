@@ -1,4 +1,4 @@
-"""The HTTP API, version 1 (django-ninja): /api/v1/..., its schema and docs at /api/docs/.
+"""The HTTP API's endpoints, version 1 (django-ninja): /api/v1/..., its schema and docs at /api/docs/.
 
 Each endpoint reads top to bottom: the key (api.auth.bearer, run by ninja before the view) →
 scope → service or selector → JSON. Errors are ApiError: {"errors": [{code, field, message}]}.
