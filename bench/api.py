@@ -203,10 +203,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rate", type=float, default=5, help="requests a second per client, paced run")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="the web's persistent database connections (DATABASE_URL ?conn_max_age=, README); 0: one a request",
+    )
     parser.add_argument("--database", choices=["sqlite", "mariadb"], action="append")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-api-")
     urls = {"sqlite": f"sqlite:///{folder}/bench.sqlite3", "mariadb": f"mysql://root@127.0.0.1:3306/{MARIADB}"}
+    if args.conn_max_age:
+        urls = {name: f"{url}?conn_max_age={args.conn_max_age}" for name, url in urls.items()}
     results = {name: measure(name, urls[name], args) for name in args.database or urls}
     print(f"\nCPUs: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (the load generator shares them)")
     print(f"{'':44}" + "".join(f"{name:>14}" for name in results))

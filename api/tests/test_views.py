@@ -39,3 +39,29 @@ class ApiKeyPageTestCase(ApiClientMixin, BaseTestCase):
         self.login(self.bob)
         self.assertEqual(self.client.get(reverse("api_keys:list")).status_code, 403)
         self.assertEqual(self.client.post(reverse("api_keys:create"), {"user": self.bob.pk}).status_code, 403)
+
+
+class AdminTestCase(BaseTestCase):
+    def test_a_global_webhook_made_in_the_admin_gets_a_secret(self):
+        self.login(self.alice)
+        response = self.client.post(
+            reverse("admin:api_webhook_add"),
+            {"url": "https://hooks.example.org/sms", "events": '["message.delivered"]', "enabled": "on"},
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        hook = Webhook.objects.get()
+        self.assertTrue(hook.secret.startswith("whsec_"))
+        self.assertIsNone(hook.key)
+        self.assertContains(self.client.get(reverse("admin:api_webhook_change", args=[hook.pk])), hook.secret)
+
+    def test_keys_are_listed_and_revoked_in_the_admin(self):
+        from api.services import api_key_create
+
+        api_key_create(user=self.bob)
+        self.login(self.alice)
+        self.assertEqual(self.client.get(reverse("admin:api_apikey_changelist")).status_code, 200)
+        self.client.post(
+            reverse("admin:api_apikey_changelist"),
+            {"action": "revoke", "_selected_action": [ApiKey.objects.get().pk]},
+        )
+        self.assertIsNotNone(ApiKey.objects.get().revoked_at)
