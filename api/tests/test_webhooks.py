@@ -178,3 +178,19 @@ class WebhookTestCase(ApiClientMixin, BaseTestCase):
         with time_machine.travel(NOW + datetime.timedelta(hours=2), tick=False):
             minutely()
         self.assertEqual(OutgoingMessage.objects.get(pk=message).status, S.CANCELLED)
+
+
+class WatchTestCase(ApiClientMixin, BaseTestCase):
+    def test_a_message_older_than_a_week_is_no_longer_watched(self):
+        from api.models import ApiMessage
+        from api.tasks import idempotency_cleanup
+
+        key = self.key_for(self.alice)
+        with time_machine.travel(NOW, tick=False):
+            self.call("post", "/api/v1/messages", key, {"to": "70000288", "text": "x"})
+        with time_machine.travel(NOW + datetime.timedelta(days=6), tick=False):
+            idempotency_cleanup()
+            self.assertTrue(ApiMessage.objects.get().open)
+        with time_machine.travel(NOW + datetime.timedelta(days=8), tick=False):
+            idempotency_cleanup()
+            self.assertFalse(ApiMessage.objects.get().open)
