@@ -43,6 +43,11 @@ class WebhookAdmin(admin.ModelAdmin):
     def signing_secret(self, webhook: Webhook) -> str:
         return webhook.secret or "—"
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_changeform_initial_data(self, request):
         return {"events": list(WebhookEvent.values)}
 
