@@ -41,10 +41,10 @@ def idempotent(request, handler: Callable[[], tuple[int, dict]]) -> JsonResponse
     try:
         with transaction.atomic():
             try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        key=request.auth, idempotency_key=idempotency_key, request_hash=digest
-                    )
+                # No savepoint of its own: a duplicate leaves through the transaction, rolled back.
+                record = IdempotencyRecord.objects.create(
+                    key=request.auth, idempotency_key=idempotency_key, request_hash=digest
+                )
             except IntegrityError:
                 raise _Taken from None
             status, body = handler()

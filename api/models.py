@@ -25,11 +25,8 @@ class ApiKey(models.Model):
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    # Requests a minute; 0: no limit. Counted in a fixed window kept on the row, so every web
-    # process counts together (api/ratelimit.py).
+    # Requests a minute; 0: no limit. Counted in ApiKeyUsage, so every web process counts together.
     rate_per_minute = models.PositiveIntegerField(_("requests per minute"), default=600)
-    window_start = models.DateTimeField(null=True, blank=True, editable=False)
-    window_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("API key")
@@ -41,6 +38,26 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ApiKeyUsage(models.Model):
+    """Requests of a key in one minute, counted on a few rows (`shard`: the web process's) so that
+    concurrent requests of one key do not all wait on one row's lock (api.auth.rate_limit_take)."""
+
+    key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    shard = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start", "shard"], name="apikeyusage_unique"),
+        ]
+        # The daily cleanup deletes old minutes.
+        indexes = [models.Index(fields=["window_start"], name="apikeyusage_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} {self.window_start} {self.shard}: {self.count}"
 
 
 class ApiMessage(models.Model):

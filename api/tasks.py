@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from api.models import ApiMessage, IdempotencyRecord
+from api.models import ApiKeyUsage, ApiMessage, IdempotencyRecord
 
 IDEMPOTENCY_KEEP = datetime.timedelta(hours=24)
 # A message still not delivered a week after it was sent through the API (a line without
@@ -15,9 +15,10 @@ WATCH_DAYS = 7
 
 def idempotency_cleanup(*, now: datetime.datetime | None = None) -> int:
     """Forget Idempotency-Keys older than a day (run daily: each is kept between one and two days);
-    stop watching API messages older than a week for webhook events."""
+    stop watching API messages older than a week for webhook events; drop old rate counts."""
     now = now or timezone.now()
     deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=now - IDEMPOTENCY_KEEP).delete()
+    ApiKeyUsage.objects.filter(window_start__lt=now - datetime.timedelta(hours=1)).delete()
     old = ApiMessage.objects.filter(open=True, message__loaded_at__lt=now - datetime.timedelta(days=WATCH_DAYS))
     ApiMessage.objects.filter(pk__in=list(old.values_list("pk", flat=True)[:100_000])).update(open=False)
     return deleted

@@ -46,6 +46,15 @@ class BatchTestCase(ApiClientMixin, BaseTestCase):
         # The operator follows it through the API like any of its messages.
         self.assertEqual(self.call("get", f"/api/v1/messages/{items[2]['id']}", self.key).json()["load_id"], load.pk)
 
+    def test_it_stores_texts_and_metadata_as_sent(self):
+        text = 'Ñandú\'s "cuota" \\ 100% ok; DROP TABLE x; -- 😀'
+        item = {"to": "70000288", "text": text, "metadata": {"a": "ñ'\""}, "client_ref": "r'1"}
+        response = self.call("post", "/api/v1/batches", self.key, {"messages": [item]})
+        message = OutgoingMessage.objects.get(pk=response.json()["items"][0]["id"])
+        self.assertEqual(message.text, text)
+        stored = ApiMessage.objects.get(pk=message.pk)
+        self.assertEqual((stored.metadata, stored.client_ref), ({"a": "ñ'\""}, "r'1"))
+
     def test_it_stores_nothing_when_no_item_is_valid(self):
         response = self.call("post", "/api/v1/batches", self.key, {"messages": [{"to": "1", "text": "x"}]})
         self.assertEqual(response.status_code, 422)
