@@ -81,7 +81,8 @@ def rate_limit_take(key: ApiKey, now: datetime.datetime) -> int:
     The count is spread over SHARDS rows (this process's), incremented then summed: requests of
     one key in several web processes never wait on one row's lock (on MariaDB each such wait
     lasts a commit: bench/api.py), and the limit is never passed — a request sees every
-    increment committed before its own, so the (limit+1)-th one sees more than the limit."""
+    increment committed before its own, so the (limit+1)-th one sees more than the limit. Refused
+    requests count too: a client past its limit waits for the next minute."""
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_EVERY:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     if key.rate_per_minute <= 0:

@@ -3,6 +3,7 @@ import io
 
 import time_machine
 from django.core.management import call_command
+from django.test import TransactionTestCase
 
 from api.models import ApiKey
 from api.services import api_key_revoke
@@ -91,3 +92,38 @@ class RateLimitTestCase(ApiClientMixin, BaseTestCase):
             self.assertEqual(self.call("get", "/api/v1/lines", first).status_code, 200)
             self.assertEqual(self.call("get", "/api/v1/lines", second).status_code, 200)
             self.assertEqual(self.call("get", "/api/v1/lines", first).status_code, 429)
+
+
+class ConcurrentRateLimitTestCase(ApiClientMixin, TransactionTestCase):
+    """Requests of one key at the same moment, each on its own thread and connection."""
+
+    def test_the_limit_holds_under_concurrent_requests(self):
+        import threading
+
+        from django.db import connection
+        from django.test import Client
+
+        from accounts.modules import Module
+        from smsmotor.test import make_user
+
+        plain = self.key_for(make_user("alice", {Module.SERVER}), rate_per_minute=5)
+        barrier, statuses = threading.Barrier(10), []
+
+        def get():
+            try:
+                barrier.wait()
+                statuses.append(Client().get("/api/v1/lines", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code)
+            finally:
+                connection.close()
+
+        with time_machine.travel(NOW, tick=False):
+            threads = [threading.Thread(target=get) for _ in range(10)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+        self.assertEqual(len(statuses), 10)
+        # Never more than the limit; refused requests count too, so a burst over the limit may
+        # see every request of that minute refused.
+        self.assertLessEqual(statuses.count(200), 5)
+        self.assertEqual(statuses.count(200) + statuses.count(429), 10)
