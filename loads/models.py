@@ -13,6 +13,8 @@ class LoadType(models.TextChoices):
     AUTOMATIC = "AUTOMATIC", _("Automatic")
     MANUAL = "MANUAL", _("Manual")
     EXCEL = "EXCEL", _("Excel")
+    # A batch sent through the HTTP API (POST /api/v1/batches).
+    API = "API", _("API")
 
 
 class Template(models.Model):

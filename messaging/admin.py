@@ -104,11 +104,26 @@ class MessagingSettingsAdmin(SingletonAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """The e-mail outbox: what went out, what waits for the SMTP server and why."""
+    """The outbox: e-mails and webhook events, what went out, what waits for the SMTP server (or
+    the webhook's receiver) and why."""
 
-    list_display = ["id", "kind", "to", "subject", "status", "attempts", "created_at", "sent_at", "last_error"]
+    list_display = ["id", "kind", "to", "url", "subject", "status", "attempts", "created_at", "sent_at", "last_error"]
     list_filter = ["status", "kind", "created_at"]
-    search_fields = ["=to", "subject"]
-    readonly_fields = ["kind", "to", "subject", "body", "status", "attempts", "last_error", "created_at", "sent_at"]
+    search_fields = ["=to", "=event_id", "subject"]
+    readonly_fields = [
+        "kind",
+        "to",
+        "url",
+        "event_id",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    exclude = ["secret"]
     raw_id_fields = ["incoming", "call"]
     show_full_result_count = False

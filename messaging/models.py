@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from messaging.phones import validate_phone
+from smsmotor.fields import EncryptedTextField
 from smsmotor.singleton import SingletonModel
 from smsmotor.texts import render as render_text
 
@@ -238,6 +239,8 @@ class NotificationKind(models.TextChoices):
     CALL = "CALL", _("Incoming call")
     LOAD = "LOAD", _("Load summary")
     BALANCE = "BALANCE", _("Balance answer")
+    # An event posted to an API client's webhook (api/webhooks.py): JSON body, signed.
+    WEBHOOK = "WEBHOOK", _("Webhook event")
 
 
 class NotificationStatus(models.TextChoices):
@@ -247,8 +250,9 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """An e-mail to send: the outbox. Written in the same transaction as what it tells about,
-    delivered by django-q and retried until the SMTP server takes it (at-least-once)."""
+    """An e-mail or a webhook event to send: the outbox. Written in the same transaction as what
+    it tells about, delivered by django-q and retried until the SMTP server (or the webhook's
+    receiver) takes it (at-least-once)."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
     to = models.EmailField(pgettext_lazy("e-mail recipient", "to"))
@@ -268,17 +272,21 @@ class Notification(models.Model):
     call = models.ForeignKey(
         IncomingCall, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
+    # A webhook event (kind WEBHOOK): posted to `url`, `body` signed with `secret` (messaging/webhooks.py).
+    url = models.URLField(_("webhook address"), max_length=500, blank=True)
+    secret = EncryptedTextField(_("signing secret"))
+    event_id = models.CharField(_("event id"), max_length=64, blank=True)
 
     class Meta:
-        verbose_name = _("e-mail notification")
-        verbose_name_plural = _("e-mail notifications")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [
             # The retry job: pending ones whose next attempt is due.
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.to}"
+        return f"{self.get_kind_display()} → {self.url or self.to}"
 
 
 class MessagingSettings(SingletonModel):

@@ -27,6 +27,7 @@ from messaging.models import (
     NotificationStatus,
     OutgoingMessage,
 )
+from messaging.webhooks import WebhookError, webhook_post
 
 logger = logging.getLogger("smsmotor.mail")
 
@@ -37,6 +38,10 @@ MAX_ATTEMPTS = 80
 # How long one delivery may hold a notification before another runner may take it over.
 CLAIM_MINUTES = 5
 OUTBOX_SCHEDULE = "smsmotor: e-mail outbox"
+# Webhook events: exponential backoff (1, 2, 4... minutes, at most an hour between attempts) for
+# a day after the event, then FAILED (visible in the admin with the receiver's last answer).
+WEBHOOK_MAX_DELAY_MINUTES = 60
+WEBHOOK_GIVE_UP = datetime.timedelta(days=1)
 
 
 def notification_queue(
@@ -67,10 +72,15 @@ def notification_deliver(notification_id: int, *, now: datetime.datetime | None 
     notification = Notification.objects.get(pk=notification_id)
     attempts = notification.attempts + 1
     try:
-        mail_send(to=notification.to, subject=notification.subject, body=notification.body)
-    except MailError as error:
-        delay = RETRY_MINUTES[min(attempts, len(RETRY_MINUTES)) - 1]
-        status = NotificationStatus.FAILED if attempts >= MAX_ATTEMPTS else NotificationStatus.PENDING
+        if notification.kind == NotificationKind.WEBHOOK:
+            webhook_post(
+                url=notification.url, secret=notification.secret, body=notification.body, event_id=notification.event_id
+            )
+        else:
+            mail_send(to=notification.to, subject=notification.subject, body=notification.body)
+    except (MailError, WebhookError) as error:
+        delay, give_up = _retry_delay(notification, attempts, now)
+        status = NotificationStatus.FAILED if give_up else NotificationStatus.PENDING
         Notification.objects.filter(pk=notification.pk).update(
             attempts=attempts,
             last_error=str(error),
@@ -78,9 +88,10 @@ def notification_deliver(notification_id: int, *, now: datetime.datetime | None 
             next_attempt_at=now + datetime.timedelta(minutes=delay),
         )
         logger.warning(
-            "E-mail %s to %s not sent (attempt %d, next in %d min): %s",
+            "%s %s to %s not sent (attempt %d, next in %d min): %s",
+            "Webhook event" if notification.kind == NotificationKind.WEBHOOK else "E-mail",
             notification.pk,
-            notification.to,
+            notification.url or notification.to,
             attempts,
             delay,
             error,
@@ -93,8 +104,18 @@ def notification_deliver(notification_id: int, *, now: datetime.datetime | None 
         IncomingMessage.objects.filter(pk=notification.incoming_id).update(notified_at=now)
     if notification.call_id:
         IncomingCall.objects.filter(pk=notification.call_id).update(notified_at=now)
-    logger.info("E-mail %s (%s) sent to %s", notification.pk, notification.kind, notification.to)
+    logger.info(
+        "Notification %s (%s) sent to %s", notification.pk, notification.kind, notification.url or notification.to
+    )
     return "sent"
+
+
+def _retry_delay(notification: Notification, attempts: int, now: datetime.datetime) -> tuple[int, bool]:
+    """Minutes until the next attempt, and whether to give up instead."""
+    if notification.kind == NotificationKind.WEBHOOK:
+        delay = min(2 ** (attempts - 1), WEBHOOK_MAX_DELAY_MINUTES)
+        return delay, now >= notification.created_at + WEBHOOK_GIVE_UP
+    return RETRY_MINUTES[min(attempts, len(RETRY_MINUTES)) - 1], attempts >= MAX_ATTEMPTS
 
 
 def notifications_retry(*, now: datetime.datetime | None = None) -> int:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from messaging.models import IncomingCall, IncomingMessage, IncomingPart, MessagingSettings, OutgoingMessage, SentPart
 from messaging.models import MessageStatus as S
-from messaging.signals import incoming_received
+from messaging.signals import call_received, incoming_received
 from smsmotor.texts import Text, as_text
 
 MYSQL_OPTION_MULTI_STATEMENTS_ON = 0  # mysql_set_server_option()'s enum (MySQL C API)
@@ -555,4 +555,5 @@ def call_store(*, modem, phone: str, now, quiet_seconds: int = 30) -> IncomingCa
 
     call = IncomingCall.objects.create(modem=modem, phone=phone, received_at=now)
     call_notify(call)
+    call_received.send(sender=IncomingCall, call=call)
     return call

@@ -85,6 +85,22 @@ PAGES: dict[str, tuple[Module, ...] | None] = {
     "accounts:user_create": SERVER,
     "accounts:user_password_reset": SERVER,
     "accounts:user_enabled": SERVER,
+    "api_keys:list": SERVER,
+    "api_keys:create": SERVER,
+    "api_keys:revoke": SERVER,
+    # The HTTP API: no login session; each endpoint checks its Bearer key and the key's user's
+    # modules itself (api.auth). Its schema and docs are public.
+    "api:api-root": PUBLIC,
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    "api:message_send": PUBLIC,
+    "api:message_get": PUBLIC,
+    "api:message_list": PUBLIC,
+    "api:message_cancel": PUBLIC,
+    "api:batch_send": PUBLIC,
+    "api:incoming_list": PUBLIC,
+    "api:line_list": PUBLIC,
+    "api:credit": PUBLIC,
 }
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("loads/", include("loads.urls")),
     path("modem/", include("modem.urls")),
     path("credit/", include("credit.urls")),
+    path("", include("api.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

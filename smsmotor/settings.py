@@ -42,11 +42,13 @@ INSTALLED_APPS = [
     "django_q",
     "smsmotor.apps.AxesConfig",  # django-axes
     "csp",
+    "ninja",  # django-ninja: its Swagger UI from our static files (no CDN), for /api/docs/
     "accounts",
     "messaging",
     "loads",
     "modem",
     "credit",
+    "api",  # the HTTP API (/api/v1/)
     "simulators",  # the simulated devices and their commands (the demo, tests, benchmarks)
     "shell",  # on top: the toolbar, status bar, health and root URLs import the apps above
 ]

@@ -379,6 +379,49 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.assertEqual((mail["From"], mail["To"]), ("avisos@empresa.bo", "jefe@empresa.bo"))
         self.assertIn("admin", mail.get_content())
 
+    def test_an_administrator_makes_an_api_key_uses_it_and_revokes_it(self):
+        import json
+        import urllib.error
+        import urllib.request
+
+        def call(key: str) -> int:
+            request = urllib.request.Request(
+                self.live_server_url + "/api/v1/messages",
+                data=json.dumps({"to": "70000288", "text": "Hola desde el ERP"}).encode(),
+                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        self.log_in("admin")
+        self.page.goto(self.live_server_url + "/users/")
+        self.page.get_by_test_id("api-keys-link").click()
+        expect(self.page.locator("h1")).to_contain_text("Claves de API")
+        self.page.select_option("#id_user", label="operadora")
+        self.page.fill("#id_name", "ERP cobranzas")
+        self.page.fill("#id_webhook_url", "https://erp.example.org/sms")
+        self.page.get_by_role("button", name="Crear clave").click()
+        key = self.page.get_by_test_id("new-api-key").inner_text().strip()
+        self.assertTrue(key.startswith("smk_"))
+        expect(self.page.get_by_test_id("new-webhook-secret")).to_contain_text("whsec_")
+        self.shoot("api-key-created")
+        self.assertEqual(call(key), 201)
+        self.page.reload()
+        expect(self.page.get_by_test_id("new-api-key")).to_have_count(0)  # shown once
+        expect(self.page.get_by_test_id("api-keys")).to_contain_text("ERP cobranzas")
+        self.page.once("dialog", lambda dialog: dialog.accept())
+        self.page.locator("[data-action=revoke]").click()
+        expect(self.page.get_by_test_id("api-keys")).to_contain_text("revocada")
+        self.assertEqual(call(key), 401)
+
+    def test_the_api_docs_run_from_our_static_files(self):
+        self.page.goto(self.live_server_url + "/api/docs/")
+        expect(self.page.locator("#swagger-ui")).to_contain_text("/api/v1/messages")
+        self.shoot("api-docs")
+
     def test_the_page_switches_to_english(self):
         self.log_in("admin")
         self.page.select_option("select[name=language]", "en")

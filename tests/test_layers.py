@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Bottom first. smsmotor/ is the ground (settings, crypto, fields, texts, logs, live tables...);
 # shell/ is on top (toolbar, status bar, health, root URLs, admin site) and imports what it shows.
-LAYERS = ("smsmotor", "accounts", "messaging", "modem", "credit", "loads", "simulators", "shell")
+LAYERS = ("smsmotor", "accounts", "messaging", "modem", "credit", "loads", "api", "simulators", "shell")
 
 # Test helpers that live in a package but are test code (see the module's docstring).
 TEST_MODULES = {"smsmotor/test.py"}
