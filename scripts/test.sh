@@ -16,9 +16,10 @@ ruff format --check .
 scripts/mariadb.sh
 scripts/redis.sh
 
-# One test process per core (pytest-xdist): each has its own test database.
+# One test process per core (pytest-xdist): each has its own test database. Idle processes take
+# waiting tests from busy ones (worksteal); the long tests go first (conftest.py).
 echo "==> Tests on SQLite"
-pytest -n auto "$@"
+pytest -n auto --dist worksteal "$@"
 
 echo "==> Tests on MariaDB"
-DATABASE_URL="mysql://root@127.0.0.1:3306/smsmotor" pytest -n auto "$@"
+DATABASE_URL="mysql://root@127.0.0.1:3306/smsmotor" pytest -n auto --dist worksteal "$@"
