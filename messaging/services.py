@@ -242,18 +242,7 @@ def message_recalled(message: OutgoingMessage, *, references: list[str] | None, 
     its parts if the line had taken it, QUEUED again if it certainly never had."""
     if references is None:
         reason = Text(gettext_noop("The line never received the message; it is queued again."))
-        result, result_text = as_text(reason)
-        return message_transition(
-            message.pk,
-            old=S.UNKNOWN,
-            new=S.QUEUED,
-            claim=message,
-            result=result,
-            result_text=result_text,
-            modem=None,
-            claimed_at=None,
-            handed_at=None,
-        )
+        return message_requeue(message, reason=reason, old=S.UNKNOWN)
     references = references or [""]
     item = Accepted(message, references, now)
     with transaction.atomic():
@@ -419,14 +408,15 @@ def message_retry_later(message: OutgoingMessage, *, reason: Text | str, now: da
     )
 
 
-def message_requeue(message: OutgoingMessage, *, reason: Text | str = "") -> bool:
+def message_requeue(message: OutgoingMessage, *, reason: Text | str = "", old: str = S.SENDING) -> bool:
     """Give back a claimed message that did not leave: never handed to the modem, or
-    refused by it with an error line (no network, no SIM...). Its attempts are not counted:
-    the modem, not the message, was the problem."""
+    refused by it with an error line (no network, no SIM...), or UNKNOWN and its line says it
+    never received it (`old`). Its attempts are not counted: the line, not the message, was the
+    problem."""
     result, result_text = as_text(reason)
     return message_transition(
         message.pk,
-        old=S.SENDING,
+        old=old,
         new=S.QUEUED,
         claim=message,
         result=result,

@@ -67,10 +67,10 @@ from modem.transports.base import (
     SubmitFailed,
     Transport,
     TransportError,
-    Unencodable,
     Unreadable,
     gettext_noop,
 )
+from modem.transports.plans import device_plan
 
 logger = logging.getLogger("smsmotor.modem")
 
@@ -257,19 +257,8 @@ class AndroidTransport(Transport):
 
     # Sending ------------------------------------------------------------------------------------
     def _plan(self, phone: str, text: str) -> pdu.Plan:
-        """As Android's SmsManager.divideMessage splits: GSM-7 when every character has a code,
-        UCS-2 otherwise (no Spanish shift table: SPANISH_SHIFT counts as UCS-2)."""
-        if not phone.strip():
-            raise Unencodable(gettext_noop("The phone number %(phone)s cannot receive SMS."), phone=phone)
-        if not text:
-            raise Unencodable(gettext_noop("The message is empty."))
-        spanish = pdu.SpanishMode(self.spanish)
-        if spanish is pdu.SpanishMode.SPANISH_SHIFT:
-            spanish = pdu.SpanishMode.UCS2
-        try:
-            return pdu.plan(text, spanish)
-        except pdu.PduError as error:
-            raise Unencodable(gettext_noop("The message cannot be encoded: %(error)s"), error=str(error)) from error
+        """As Android's SmsManager.divideMessage splits (modem.transports.plans)."""
+        return device_plan(phone, text, self.spanish, number_ok=bool(phone.strip()))
 
     def parts(self, phone: str, text: str) -> int:
         return self._plan(phone, text).segments

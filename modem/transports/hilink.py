@@ -53,10 +53,10 @@ from modem.transports.base import (
     SubmitFailed,
     Transport,
     TransportError,
-    Unencodable,
     UssdAnswer,
     gettext_noop,
 )
+from modem.transports.plans import device_plan
 
 logger = logging.getLogger("smsmotor.modem")
 
@@ -323,20 +323,8 @@ class HiLinkTransport(Transport):
 
     # Sending ------------------------------------------------------------------------------
     def _plan(self, phone: str, text: str) -> pdu.Plan:
-        """How the stick will send it. It chooses GSM-7 when every character has a code and UCS-2
-        otherwise; it has no Spanish shift table, so SPANISH_SHIFT is counted as UCS-2. With
-        TRANSLITERATE the text is transliterated here, and what goes is `plan.text`."""
-        if not NUMBER.fullmatch(phone.strip()):
-            raise Unencodable(gettext_noop("The phone number %(phone)s cannot receive SMS."), phone=phone)
-        if not text:
-            raise Unencodable(gettext_noop("The message is empty."))
-        spanish = pdu.SpanishMode(self.spanish)
-        if spanish is pdu.SpanishMode.SPANISH_SHIFT:
-            spanish = pdu.SpanishMode.UCS2
-        try:
-            return pdu.plan(text, spanish)
-        except pdu.PduError as error:
-            raise Unencodable(gettext_noop("The message cannot be encoded: %(error)s"), error=str(error)) from error
+        """How the stick will send it (modem.transports.plans); what goes is `plan.text`."""
+        return device_plan(phone, text, self.spanish, number_ok=bool(NUMBER.fullmatch(phone.strip())))
 
     def parts(self, phone: str, text: str) -> int:
         return self._plan(phone, text).segments
