@@ -72,10 +72,13 @@ class MixedLinesTestCase(TransactionTestCase):
         running = {name: self.worker(name) for name in self.lines}
         rng = random.Random(os.getpid())
         kills = Counter()
+        order: list[str] = []
         deadline = time.monotonic() + 400
         while OutgoingMessage.objects.filter(status=S.QUEUED).exists() and time.monotonic() < deadline:
             time.sleep(rng.uniform(0.5, 2.0))
-            name = rng.choice(list(self.lines))
+            if not order:  # every line in turn, in a random order each round: each is killed as often
+                order = rng.sample(list(self.lines), len(self.lines))
+            name = order.pop()
             os.killpg(running[name].pid, signal.SIGKILL)
             running[name].wait()
             kills[name] += 1
